@@ -1,0 +1,271 @@
+//! A local Glimesh: the OAuth provider, GraphQL over HTTP and the Absinthe socket, in-process.
+//!
+//! Glimesh.tv shut down in July 2023 and lives on as self-hosted instances, so glimbot's tests,
+//! benchmarks and dev mode run against this emulator. It answers as the real server does (paths,
+//! status codes, error texts, frame shapes) and adds a control surface under `/_sim/` that lets a
+//! test act as other users and inject events.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), glimbot::sim::SimError> {
+//! use glimbot::sim::{Sim, SimOptions};
+//!
+//! let sim = Sim::start(SimOptions::default()).await?;
+//! println!("a Glimesh at {}", sim.url());
+//! sim.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+// Handlers refuse a request by returning the finished response early.
+#![allow(clippy::result_large_err)]
+
+mod api;
+mod control;
+mod oauth;
+mod pubsub;
+mod schema;
+mod socket;
+mod store;
+mod world;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use schema::sdl;
+pub use store::Stats;
+pub use world::{
+    AppSeed, BOT, CLIENT_ID, CLIENT_SECRET, ChannelInfo, ChannelSeed, REDIRECT_URI, STREAMER,
+    UserInfo, UserSeed, VIEWER, World, WorldInfo,
+};
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The world file is not valid.
+    #[error("invalid world: {0}")]
+    World(String),
+    /// `--auto-approve` names no user of the world.
+    #[error("cannot auto-approve {0:?}: no such user in the world")]
+    UnknownUser(String),
+}
+
+/// How to start the emulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Approve every authorize request at once as this user, without a consent page.
+    pub auto_approve: Option<String>,
+    /// Who exists.
+    pub world: World,
+    /// Lifetime of access tokens.
+    pub token_ttl: Duration,
+    /// Require PKCE from every client, as a self-hosted instance may.
+    pub pkce: bool,
+    /// How long a socket may stay silent before the server closes it.
+    pub idle_timeout: Duration,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            auto_approve: None,
+            world: World::seed(),
+            token_ttl: Duration::from_secs(86_400),
+            pkce: false,
+            idle_timeout: socket::IDLE_TIMEOUT,
+        }
+    }
+}
+
+/// What every request handler shares.
+struct Shared {
+    store: Arc<store::Store>,
+    schema: schema::GlimeshSchema,
+    base_url: String,
+    auto_approve: Option<u64>,
+    pkce: bool,
+    idle_timeout: Duration,
+    /// Bumped to make every open socket close abruptly.
+    socket_drops: watch::Sender<u64>,
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Sim {
+    info: WorldInfo,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("url", &self.info.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sim {
+    /// Binds the listener and starts serving.
+    ///
+    /// # Errors
+    /// [`SimError::Bind`] when the address cannot be bound, [`SimError::UnknownUser`] when
+    /// `auto_approve` names nobody.
+    pub async fn start(options: SimOptions) -> Result<Sim, SimError> {
+        let listener =
+            TcpListener::bind(options.listen)
+                .await
+                .map_err(|source| SimError::Bind {
+                    addr: options.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+        let base_url = format!("http://{addr}");
+        let store = Arc::new(store::Store::new(&options.world));
+        store.lock().grants.token_ttl_secs = options.token_ttl.as_secs() as i64;
+        let auto_approve = match &options.auto_approve {
+            None => None,
+            Some(name) => Some(
+                store
+                    .lock()
+                    .user_by_name(name)
+                    .map(|u| u.id)
+                    .ok_or_else(|| SimError::UnknownUser(name.clone()))?,
+            ),
+        };
+        let info = world_info(&store, &base_url);
+        let shared = Arc::new(Shared {
+            schema: schema::build(Arc::clone(&store), base_url.clone()),
+            store,
+            base_url,
+            auto_approve,
+            pkce: options.pkce,
+            idle_timeout: options.idle_timeout,
+            socket_drops: watch::Sender::new(0),
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = router(Arc::clone(&shared));
+        let drops = shared.socket_drops.clone();
+        let task = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.await;
+                // Open sockets would keep a graceful shutdown waiting forever.
+                drops.send_modify(|n| *n += 1);
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(error = %e, "emulator server failed");
+            }
+        });
+        tracing::info!(url = %info.url, "emulator listening");
+        Ok(Sim {
+            info,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> &str {
+        &self.info.url
+    }
+
+    /// The world: the application's credentials, users and channels.
+    pub fn info(&self) -> &WorldInfo {
+        &self.info
+    }
+
+    /// The counters of `GET /_sim/stats`.
+    pub fn stats(&self) -> Stats {
+        self.shared.store.lock().stats.clone()
+    }
+
+    /// Stops the server, closes every socket, and waits until it has stopped.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn world_info(store: &store::Store, base_url: &str) -> WorldInfo {
+    let state = store.lock();
+    let app = state.grants.apps.first();
+    WorldInfo {
+        url: base_url.to_owned(),
+        client_id: app.map(|a| a.client_id.clone()).unwrap_or_default(),
+        client_secret: app.map(|a| a.client_secret.clone()).unwrap_or_default(),
+        redirect_uri: app
+            .and_then(|a| a.redirect_uris.first().cloned())
+            .unwrap_or_default(),
+        users: state
+            .users
+            .iter()
+            .map(|u| UserInfo {
+                id: u.id.to_string(),
+                username: u.username.clone(),
+            })
+            .collect(),
+        channels: state
+            .channels
+            .iter()
+            .map(|c| ChannelInfo {
+                id: c.id.to_string(),
+                streamer: state
+                    .user(c.streamer_id)
+                    .map(|u| u.username.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/oauth/authorize",
+            get(oauth::authorize_page).post(oauth::authorize_answer),
+        )
+        .route("/api/oauth/token", post(oauth::token))
+        .route("/api/oauth/revoke", post(oauth::revoke))
+        .route("/api/oauth/introspect", post(oauth::introspect))
+        .route("/api/graph", get(api::graph_get).post(api::graph_post))
+        .route("/api/graph/websocket", get(socket::upgrade))
+        .nest("/_sim", control::routes())
+        .with_state(shared)
+}

@@ -1,0 +1,278 @@
+//! OAuth state: registered applications, authorization codes and issued tokens.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use rand::Rng;
+use url::Url;
+
+use crate::sim::store::User;
+use crate::sim::world::World;
+
+/// The scopes Glimesh knows; all are public.
+pub(crate) const SCOPES: [&str; 6] = [
+    "public",
+    "email",
+    "chat",
+    "streamkey",
+    "follow",
+    "stream_info",
+];
+/// How long an authorization code lives, in seconds.
+pub(crate) const CODE_TTL_SECS: i64 = 60;
+/// How long a refresh token lives, in seconds (30 days).
+const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+
+/// The grant types the token endpoint knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum GrantType {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+    Password,
+}
+
+impl GrantType {
+    pub(crate) const ALL: [GrantType; 4] = [
+        GrantType::ClientCredentials,
+        GrantType::Password,
+        GrantType::AuthorizationCode,
+        GrantType::RefreshToken,
+    ];
+
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.name() == name)
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            GrantType::AuthorizationCode => "authorization_code",
+            GrantType::RefreshToken => "refresh_token",
+            GrantType::ClientCredentials => "client_credentials",
+            GrantType::Password => "password",
+        }
+    }
+}
+
+/// A registered OAuth application.
+#[derive(Debug, Clone)]
+pub(crate) struct App {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) owner_id: u64,
+    pub(crate) redirect_uris: Vec<String>,
+    pub(crate) grant_types: Vec<GrantType>,
+}
+
+impl App {
+    /// Whether a redirect URI is registered. Loopback URIs match on any port (RFC 8252 §7.3),
+    /// so a native app can listen wherever the system lets it.
+    pub(crate) fn allows_redirect(&self, uri: &str) -> bool {
+        self.redirect_uris.iter().any(|registered| {
+            registered == uri || same_loopback_target(registered, uri).unwrap_or(false)
+        })
+    }
+}
+
+fn same_loopback_target(registered: &str, uri: &str) -> Option<bool> {
+    let (a, b) = (Url::parse(registered).ok()?, Url::parse(uri).ok()?);
+    let loopback = matches!(a.host_str()?, "127.0.0.1" | "localhost" | "[::1]");
+    Some(
+        loopback
+            && a.scheme() == b.scheme()
+            && a.host_str() == b.host_str()
+            && a.path() == b.path()
+            && a.query() == b.query(),
+    )
+}
+
+/// A pending authorization code.
+#[derive(Debug, Clone)]
+pub(crate) struct Code {
+    pub(crate) client_id: String,
+    pub(crate) user_id: u64,
+    pub(crate) redirect_uri: String,
+    pub(crate) scope: String,
+    pub(crate) code_challenge: Option<(String, String)>,
+    pub(crate) expires_at: i64,
+}
+
+/// One issued access token and the refresh token that came with it.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenRow {
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: String,
+    pub(crate) client_id: String,
+    pub(crate) user_id: u64,
+    pub(crate) scope: String,
+    pub(crate) inserted_at: i64,
+    pub(crate) expires_at: i64,
+    pub(crate) revoked: bool,
+}
+
+impl TokenRow {
+    pub(crate) fn is_active(&self, now: i64) -> bool {
+        !self.revoked && now < self.expires_at
+    }
+
+    fn refresh_is_valid(&self, now: i64) -> bool {
+        !self.revoked && now < self.inserted_at + REFRESH_TTL_SECS
+    }
+}
+
+/// Who a request acts as, and what it may do.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Access {
+    /// The token's user; `None` for `Client-ID` access.
+    pub(crate) user_id: Option<u64>,
+    scopes: Vec<String>,
+}
+
+impl Access {
+    /// Anonymous, read-only access (a `Client-ID` header or socket).
+    pub(crate) fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// The user, when the token has the scope.
+    pub(crate) fn user_with(&self, scope: &str) -> Option<u64> {
+        self.user_id
+            .filter(|_| self.scopes.iter().any(|s| s == scope))
+    }
+}
+
+/// Applications, codes and tokens.
+#[derive(Debug, Default)]
+pub(crate) struct Grants {
+    pub(crate) apps: Vec<App>,
+    codes: HashMap<String, Code>,
+    tokens: Vec<TokenRow>,
+    by_access: HashMap<String, usize>,
+    by_refresh: HashMap<String, usize>,
+    pub(crate) token_ttl_secs: i64,
+}
+
+/// Unix time in seconds.
+pub(crate) fn unix_now() -> i64 {
+    Utc::now().timestamp()
+}
+
+fn random_secret() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl Grants {
+    pub(crate) fn new(world: &World, users: &[User]) -> Self {
+        let apps = world
+            .apps
+            .iter()
+            .map(|seed| App {
+                client_id: seed.client_id.clone(),
+                client_secret: seed.client_secret.clone(),
+                owner_id: users
+                    .iter()
+                    .find(|u| u.username.eq_ignore_ascii_case(&seed.owner))
+                    .map_or(0, |u| u.id),
+                redirect_uris: seed.redirect_uris.clone(),
+                grant_types: match &seed.grant_types {
+                    Some(names) => names.iter().filter_map(|n| GrantType::parse(n)).collect(),
+                    None => GrantType::ALL.to_vec(),
+                },
+            })
+            .collect();
+        Self {
+            apps,
+            token_ttl_secs: 86_400,
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn app(&self, client_id: &str) -> Option<&App> {
+        self.apps.iter().find(|a| a.client_id == client_id)
+    }
+
+    pub(crate) fn issue_code(&mut self, code: Code) -> String {
+        let value = random_secret();
+        self.codes.insert(value.clone(), code);
+        value
+    }
+
+    /// Takes a code out of circulation; a code is good for one attempt only.
+    pub(crate) fn take_code(&mut self, code: &str) -> Option<Code> {
+        self.codes
+            .remove(code)
+            .filter(|c| unix_now() < c.expires_at)
+    }
+
+    pub(crate) fn issue_token(&mut self, client_id: &str, user_id: u64, scope: &str) -> TokenRow {
+        let now = unix_now();
+        let row = TokenRow {
+            access_token: random_secret(),
+            refresh_token: random_secret(),
+            client_id: client_id.to_owned(),
+            user_id,
+            scope: scope.to_owned(),
+            inserted_at: now,
+            expires_at: now + self.token_ttl_secs,
+            revoked: false,
+        };
+        let i = self.tokens.len();
+        self.by_access.insert(row.access_token.clone(), i);
+        self.by_refresh.insert(row.refresh_token.clone(), i);
+        self.tokens.push(row.clone());
+        row
+    }
+
+    /// The row a still-usable refresh token of this client belongs to.
+    pub(crate) fn refreshable(&self, refresh_token: &str, client_id: &str) -> Option<&TokenRow> {
+        let row = &self.tokens[*self.by_refresh.get(refresh_token)?];
+        (row.client_id == client_id && row.refresh_is_valid(unix_now())).then_some(row)
+    }
+
+    /// The row of an access or refresh token, whatever its state.
+    pub(crate) fn find(&self, token: &str) -> Option<&TokenRow> {
+        let i = self
+            .by_access
+            .get(token)
+            .or_else(|| self.by_refresh.get(token))?;
+        Some(&self.tokens[*i])
+    }
+
+    /// What a bearer token may do, if it is active.
+    pub(crate) fn authenticate(&self, access_token: &str) -> Option<Access> {
+        let row = &self.tokens[*self.by_access.get(access_token)?];
+        row.is_active(unix_now()).then(|| Access {
+            user_id: Some(row.user_id),
+            scopes: row.scope.split_whitespace().map(str::to_owned).collect(),
+        })
+    }
+
+    /// Revokes the row of an access or refresh token (both of its tokens).
+    pub(crate) fn revoke(&mut self, token: &str) {
+        if let Some(&i) = self
+            .by_access
+            .get(token)
+            .or_else(|| self.by_refresh.get(token))
+        {
+            self.tokens[i].revoked = true;
+        }
+    }
+
+    /// Makes every access token expire now; refresh tokens stay usable.
+    pub(crate) fn expire_all(&mut self) {
+        let now = unix_now();
+        for row in &mut self.tokens {
+            row.expires_at = row.expires_at.min(now);
+        }
+    }
+
+    /// Revokes every token.
+    pub(crate) fn revoke_all(&mut self) {
+        for row in &mut self.tokens {
+            row.revoked = true;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The Phoenix channels socket that carries Absinthe subscriptions.
+
+pub mod frame;
