@@ -1,0 +1,125 @@
+//! The `glimesh-sim` binary: its first line describes the world, and it serves that world.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::{REDIRECT, http, location_params, param};
+use glimbot::sim::WorldInfo;
+use serde_json::json;
+
+/// The running binary; killed when dropped so a failing test leaves no process behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(args: &[&str]) -> (Running, WorldInfo) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glimesh-sim"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (Running(child), serde_json::from_str(&line).unwrap())
+}
+
+#[tokio::test]
+async fn the_first_line_describes_the_world_it_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.toml");
+    std::fs::write(&world, "[[users]]\nusername = \"alice\"\n\n[[channels]]\nstreamer = \"alice\"\ntitle = \"Alice plays\"\n").unwrap();
+    let (_sim, info) = start(&[
+        "--auto-approve",
+        "alice",
+        "--world",
+        world.to_str().unwrap(),
+    ]);
+
+    assert!(info.url.starts_with("http://127.0.0.1:"));
+    assert_eq!(info.redirect_uri, "http://127.0.0.1/callback");
+    let names: Vec<&str> = info.users.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["streamer", "viewer", "glimbot", "alice"]);
+    assert_eq!(info.channel_id("alice"), Some("2"));
+
+    let redirect = http()
+        .get(format!("{}/oauth/authorize", info.url))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", &info.client_id),
+            ("redirect_uri", REDIRECT),
+            ("scope", "public"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let code = param(&location_params(&redirect), "code")
+        .unwrap()
+        .to_owned();
+    let token: serde_json::Value = http()
+        .post(format!("{}/api/oauth/token", info.url))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &info.client_id),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: serde_json::Value = http()
+        .post(format!("{}/api/graph", info.url))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .json(&json!({"query": "{ myself { username channel { title } } }"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["data"]["myself"],
+        json!({"username": "alice", "channel": {"title": "Alice plays"}})
+    );
+}
+
+#[test]
+fn a_bad_world_or_user_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.toml");
+    std::fs::write(&world, "[[channels]]\nstreamer = \"ghost\"\n").unwrap();
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--world", world.to_str().unwrap()],
+            "no user named \"ghost\"",
+        ),
+        (
+            &["--auto-approve", "nobody"],
+            "cannot auto-approve \"nobody\"",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_glimesh-sim"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

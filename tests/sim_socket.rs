@@ -1,0 +1,363 @@
+//! The emulator's socket speaks Phoenix channels with Absinthe, as Glimesh's does.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{WAIT, access_token, channel, control, post_chat, sim, sim_with};
+use futures_util::{SinkExt, StreamExt};
+use glimbot::sim::{Sim, SimOptions};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+fn socket_url(sim: &Sim, query: &str) -> String {
+    format!(
+        "{}/api/graph/websocket?{query}",
+        sim.url().replacen("http", "ws", 1)
+    )
+}
+
+async fn connect(sim: &Sim, query: &str) -> Socket {
+    tokio_tungstenite::connect_async(socket_url(sim, query))
+        .await
+        .unwrap()
+        .0
+}
+
+async fn send(socket: &mut Socket, frame: Value) {
+    socket.send(Message::text(frame.to_string())).await.unwrap();
+}
+
+/// The next text frame, as JSON.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+/// Whether the server closes the socket (or drops the connection) before `WAIT` runs out.
+async fn closes(socket: &mut Socket) -> bool {
+    loop {
+        match tokio::time::timeout(WAIT, socket.next()).await {
+            Err(_) => return false,
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
+
+const CHAT_SUBSCRIPTION: &str =
+    "subscription($id: ID) { chatMessage(channelId: $id) { id message user { username } } }";
+
+fn is_subscription_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split(':').collect();
+    matches!(parts.as_slice(), ["__absinthe__", "doc", context, hash]
+        if context.parse::<i64>().is_ok() && hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[tokio::test]
+async fn a_v2_session_joins_subscribes_receives_and_queries() {
+    let sim = sim().await;
+    let token = access_token(&sim, "glimbot", "public chat").await;
+    let channel = channel(sim.info());
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!(["1", "1", "__absinthe__:control", "phx_reply", {"response": {}, "status": "ok"}])
+    );
+
+    send(
+        &mut socket,
+        json!(["1", "2", "__absinthe__:control", "doc", {"query": CHAT_SUBSCRIPTION, "variables": {"id": channel}}]),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    assert_eq!(reply[1], "2");
+    assert_eq!(reply[4]["status"], "ok");
+    let subscription_id = reply[4]["response"]["subscriptionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(is_subscription_id(&subscription_id), "{subscription_id}");
+
+    let posted = post_chat(&sim, &channel, "viewer", "hello there").await;
+    let push = next(&mut socket).await;
+    assert_eq!(
+        push,
+        json!([null, null, subscription_id, "subscription:data", {
+            "result": {"data": {"chatMessage": {"id": posted["id"], "message": "hello there", "user": {"username": "viewer"}}}},
+            "subscriptionId": subscription_id,
+        }])
+    );
+
+    send(&mut socket, json!([null, "3", "phoenix", "heartbeat", {}])).await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!([null, "3", "phoenix", "phx_reply", {"response": {}, "status": "ok"}])
+    );
+
+    send(
+        &mut socket,
+        json!(["1", "4", "__absinthe__:control", "doc", {"query": "{ myself { username } }"}]),
+    )
+    .await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!(["1", "4", "__absinthe__:control", "phx_reply", {"response": {"data": {"myself": {"username": "glimbot"}}}, "status": "ok"}])
+    );
+
+    send(&mut socket, json!(["1", "5", "__absinthe__:control", "unsubscribe", {"subscriptionId": subscription_id}])).await;
+    assert_eq!(
+        next(&mut socket).await[4],
+        json!({"response": {"subscriptionId": subscription_id}, "status": "ok"})
+    );
+    post_chat(&sim, &channel, "viewer", "after unsubscribing").await;
+    send(&mut socket, json!([null, "6", "phoenix", "heartbeat", {}])).await;
+    assert_eq!(
+        next(&mut socket).await[1],
+        "6",
+        "no push arrives after unsubscribing"
+    );
+}
+
+#[tokio::test]
+async fn a_v1_session_speaks_objects() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    let channel = channel(sim.info());
+    let mut socket = connect(&sim, &format!("token={token}")).await;
+
+    send(&mut socket, json!({"topic": "__absinthe__:control", "event": "phx_join", "payload": {}, "ref": "1", "join_ref": "1"})).await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!({"topic": "__absinthe__:control", "event": "phx_reply", "payload": {"response": {}, "status": "ok"}, "ref": "1"})
+    );
+    let doc = json!({"query": CHAT_SUBSCRIPTION, "variables": {"id": channel}});
+    send(
+        &mut socket,
+        json!({"topic": "__absinthe__:control", "event": "doc", "payload": doc, "ref": "2"}),
+    )
+    .await;
+    let subscription_id = next(&mut socket).await["payload"]["response"]["subscriptionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    post_chat(&sim, &channel, "streamer", "v1 hello").await;
+    let push = next(&mut socket).await;
+    assert_eq!(push["topic"], subscription_id);
+    assert_eq!(push["event"], "subscription:data");
+    assert_eq!(push["ref"], Value::Null);
+    assert_eq!(
+        push["payload"]["result"]["data"]["chatMessage"]["message"],
+        "v1 hello"
+    );
+
+    send(
+        &mut socket,
+        json!({"topic": "phoenix", "event": "heartbeat", "payload": {}, "ref": "3"}),
+    )
+    .await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!({"topic": "phoenix", "event": "phx_reply", "payload": {"response": {}, "status": "ok"}, "ref": "3"})
+    );
+}
+
+#[tokio::test]
+async fn follows_and_channel_updates_reach_their_subscriptions() {
+    let sim = sim().await;
+    let info = sim.info().clone();
+    let channel = channel(&info);
+    let streamer_id = info.user_id("streamer").unwrap().to_owned();
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&client_id={}", info.client_id)).await;
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    next(&mut socket).await;
+    let subscribe = |r: &str, query: &str, variables: Value| json!(["1", r, "__absinthe__:control", "doc", {"query": query, "variables": variables}]);
+    send(&mut socket, subscribe("2", "subscription($id: ID) { followers(streamerId: $id) { user { username } streamer { username } } }", json!({"id": streamer_id}))).await;
+    let followers_id = next(&mut socket).await[4]["response"]["subscriptionId"].clone();
+    send(
+        &mut socket,
+        subscribe(
+            "3",
+            "subscription($id: ID) { channel(id: $id) { title } }",
+            json!({"id": channel}),
+        ),
+    )
+    .await;
+    let channel_id = next(&mut socket).await[4]["response"]["subscriptionId"].clone();
+    assert_ne!(followers_id, channel_id);
+
+    control(
+        &sim,
+        "follow",
+        json!({"channel_id": channel, "username": "viewer"}),
+    )
+    .await;
+    let push = next(&mut socket).await;
+    assert_eq!(push[2], followers_id);
+    assert_eq!(
+        push[4]["result"]["data"]["followers"],
+        json!({"user": {"username": "viewer"}, "streamer": {"username": "streamer"}})
+    );
+
+    control(
+        &sim,
+        "channel",
+        json!({"channel_id": channel, "title": "New title"}),
+    )
+    .await;
+    let push = next(&mut socket).await;
+    assert_eq!(push[2], channel_id);
+    assert_eq!(push[4]["result"]["data"]["channel"]["title"], "New title");
+
+    let log = common::chat_log(&sim, &channel).await;
+    assert_eq!(
+        log.last().unwrap()["message"],
+        " just followed the stream!",
+        "a follow posts Glimesh's chat line"
+    );
+}
+
+#[tokio::test]
+async fn the_upgrade_is_refused_with_403_for_bad_credentials_or_version() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    for query in [
+        "vsn=2.0.0&token=nonsense".to_owned(),
+        "vsn=2.0.0".to_owned(),
+        format!("vsn=3.0.0&token={token}"),
+    ] {
+        let error = tokio_tungstenite::connect_async(socket_url(&sim, &query))
+            .await
+            .unwrap_err();
+        match error {
+            tungstenite::Error::Http(response) => {
+                assert_eq!(response.status(), 403, "{query}");
+                assert!(
+                    response.body().as_ref().is_none_or(|b| b.is_empty()),
+                    "{query}"
+                );
+            }
+            other => panic!("{query}: expected an HTTP refusal, got {other}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn unjoined_topics_are_unmatched_and_bad_variables_are_refused() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "doc", {"query": "{ myself { id } }"}]),
+    )
+    .await;
+    assert_eq!(
+        next(&mut socket).await,
+        json!([null, "1", "__absinthe__:control", "phx_reply", {"response": {"reason": "unmatched topic"}, "status": "error"}])
+    );
+    send(
+        &mut socket,
+        json!(["1", "2", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    next(&mut socket).await;
+    send(&mut socket, json!(["1", "3", "__absinthe__:control", "doc", {"query": CHAT_SUBSCRIPTION, "variables": [1]}])).await;
+    assert_eq!(
+        next(&mut socket).await[4],
+        json!({"response": {"error": "Could not parse variables as map"}, "status": "error"})
+    );
+    send(
+        &mut socket,
+        json!(["1", "4", "__absinthe__:control", "doc", {"query": "subscription { nonsense }"}]),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    assert_eq!(reply[4]["status"], "error");
+    assert!(
+        reply[4]["response"]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nonsense")
+    );
+}
+
+#[tokio::test]
+async fn malformed_frames_close_that_socket_and_the_server_keeps_serving() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    for garbage in [
+        "not json",
+        "[1,2,3]",
+        "{\"topic\": 5}",
+        "",
+        "[\"1\",\"1\",7,\"phx_join\",{}]",
+    ] {
+        let mut socket = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+        socket.send(Message::text(garbage)).await.unwrap();
+        assert!(
+            closes(&mut socket).await,
+            "{garbage:?} should close the socket"
+        );
+    }
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    assert_eq!(next(&mut socket).await[4]["status"], "ok");
+    let (status, _) = common::graph(&sim, &token, "{ myself { id } }", json!({})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn silent_sockets_are_closed_after_the_idle_timeout() {
+    let options = SimOptions {
+        idle_timeout: std::time::Duration::from_millis(200),
+        ..SimOptions::default()
+    };
+    let sim = sim_with(options).await;
+    let token = access_token(&sim, "viewer", "public").await;
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+    assert!(closes(&mut socket).await);
+    assert_eq!(sim.stats().sockets_open, 0);
+}
+
+#[tokio::test]
+async fn dropping_sockets_closes_every_open_socket() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    let mut a = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+    let mut b = connect(&sim, &format!("vsn=2.0.0&token={token}")).await;
+    send(&mut a, json!([null, "1", "phoenix", "heartbeat", {}])).await;
+    next(&mut a).await;
+    send(&mut b, json!([null, "1", "phoenix", "heartbeat", {}])).await;
+    next(&mut b).await;
+    assert_eq!(sim.stats().sockets_open, 2);
+    control(&sim, "sockets/drop", json!({})).await;
+    assert!(closes(&mut a).await);
+    assert!(closes(&mut b).await);
+}
