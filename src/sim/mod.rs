@@ -38,6 +38,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::api::GRAPH_PATH;
+use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
@@ -258,13 +260,13 @@ fn world_info(store: &store::Store, base_url: &str) -> WorldInfo {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(
-            "/oauth/authorize",
+            AUTHORIZE_PATH,
             get(oauth::authorize_page).post(oauth::authorize_answer),
         )
-        .route("/api/oauth/token", post(oauth::token))
+        .route(TOKEN_PATH, post(oauth::token))
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route("/api/oauth/introspect", post(oauth::introspect))
-        .route("/api/graph", get(api::graph_get).post(api::graph_post))
+        .route(GRAPH_PATH, get(api::graph_get).post(api::graph_post))
         .route("/api/graph/websocket", get(socket::upgrade))
         .nest("/_sim", control::routes())
         .with_state(shared)

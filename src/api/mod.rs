@@ -1,0 +1,113 @@
+//! The GraphQL API over HTTP, typed by graphql_client, authorized by [`Credentials`].
+
+pub mod queries;
+
+use std::sync::Arc;
+
+use graphql_client::GraphQLQuery;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION};
+use url::Url;
+
+use crate::auth::Credentials;
+use crate::error::{Error, Result};
+use crate::http::send;
+use crate::secret::Secret;
+
+/// Path of the GraphQL endpoint.
+pub const GRAPH_PATH: &str = "/api/graph";
+
+/// A client of one instance's GraphQL API. Cloning it is cheap; clones share the credentials.
+#[derive(Debug, Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    graph_url: Url,
+    credentials: Arc<Credentials>,
+}
+
+impl Api {
+    /// A client that authorizes as `credentials`, at their application's instance.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the base URL cannot hold the API path; [`Error::Http`] when the
+    /// HTTP client cannot be built.
+    pub fn new(credentials: Arc<Credentials>) -> Result<Self> {
+        let graph_url = credentials
+            .app()
+            .base_url
+            .join(GRAPH_PATH)
+            .map_err(|e| Error::Config {
+                key: "glimesh.base_url".into(),
+                message: format!("cannot form the API URL: {e}"),
+            })?;
+        Ok(Self {
+            http: crate::http::client()?,
+            graph_url,
+            credentials,
+        })
+    }
+
+    /// The credentials requests are made with.
+    pub fn credentials(&self) -> &Arc<Credentials> {
+        &self.credentials
+    }
+
+    /// Runs one operation. A 401 gets the token replaced (refreshed, or a new login) and the
+    /// request sent once more.
+    ///
+    /// # Errors
+    /// [`Error::GraphQl`] with the server's messages when the operation reports errors,
+    /// [`Error::Auth`] when the server refuses even a new token, transport errors and timeouts.
+    pub async fn run<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData> {
+        let body = Q::build_query(variables);
+        let mut token = self.credentials.access_token().await?;
+        let mut response = self.post(&body, &token).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            tracing::info!("the API refused the token; replacing it");
+            token = self.credentials.rejected(&token).await?;
+            response = self.post(&body, &token).await?;
+        }
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| Error::Http(e.without_url().to_string()))?;
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Error::Auth(
+                first_message(&text).unwrap_or_else(|| status.to_string()),
+            ));
+        }
+        if !status.is_success() {
+            return Err(Error::Http(format!("the API answered {status}")));
+        }
+        let answer: graphql_client::Response<Q::ResponseData> = serde_json::from_str(&text)
+            .map_err(|e| Error::Http(format!("the API answer is not GraphQL JSON: {e}")))?;
+        match (answer.data, answer.errors.unwrap_or_default()) {
+            (Some(data), errors) if errors.is_empty() => Ok(data),
+            (_, errors) if !errors.is_empty() => Err(Error::GraphQl(
+                errors.into_iter().map(|e| e.message).collect(),
+            )),
+            _ => Err(Error::GraphQl(vec!["the answer has no data".into()])),
+        }
+    }
+
+    async fn post<B: serde::Serialize>(
+        &self,
+        body: &B,
+        token: &Secret,
+    ) -> Result<reqwest::Response> {
+        let request = self
+            .http
+            .post(self.graph_url.clone())
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+            .header(ACCEPT, "application/json")
+            .json(body);
+        send(request, "calling the API").await
+    }
+}
+
+/// The first `errors[].message` of a GraphQL error body.
+fn first_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    Some(value["errors"][0]["message"].as_str()?.to_owned())
+}

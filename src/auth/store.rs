@@ -1,0 +1,473 @@
+//! Where the token lives between runs: [`FileStore`], one JSON file readable only by its owner,
+//! and [`MemoryStore`] for tests and for bots that must not write files.
+
+use std::fs;
+use std::hash::{BuildHasher, RandomState};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::auth::token::Token;
+use crate::error::{Error, Result};
+
+/// Where tokens live between runs. Implementations only load and save; refresh policy lives
+/// elsewhere.
+#[async_trait::async_trait]
+pub trait TokenStore: Send + Sync + std::fmt::Debug {
+    /// The saved token, if any. A missing file is `Ok(None)`; an unreadable or corrupt one is an
+    /// error.
+    ///
+    /// # Errors
+    /// [`Error::TokenStore`] when the token cannot be read or is not a token.
+    async fn load(&self) -> Result<Option<Token>>;
+
+    /// Replaces the saved token.
+    ///
+    /// # Errors
+    /// [`Error::TokenStore`] when the token cannot be written; the previous one is then kept.
+    async fn save(&self, token: &Token) -> Result<()>;
+
+    /// Forgets the saved token (no error if there is none).
+    ///
+    /// # Errors
+    /// [`Error::TokenStore`] when a saved token exists and cannot be removed.
+    async fn clear(&self) -> Result<()>;
+}
+
+/// The default store: one JSON file, replaced atomically and created readable only by its owner.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    /// A store that keeps the token in the file at `path`, creating its directory when needed.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The default path: `glimbot/<client_id>/token.json` in the platform data directory
+    /// (`$XDG_DATA_HOME`, else `$HOME/.local/share` on Linux; `~/Library/Application Support` on
+    /// macOS; `%APPDATA%` on Windows). `None` when there is no data directory, or when
+    /// `client_id` is not a plain file name and so would point outside it.
+    pub fn default_path(client_id: &str) -> Option<PathBuf> {
+        let mut components = Path::new(client_id).components();
+        let plain = matches!(
+            (components.next(), components.next()),
+            (Some(Component::Normal(_)), None)
+        );
+        if !plain {
+            return None;
+        }
+        Some(
+            dirs::data_dir()?
+                .join("glimbot")
+                .join(client_id)
+                .join("token.json"),
+        )
+    }
+
+    /// The file the token is kept in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn error(&self, source: io::Error) -> Error {
+        Error::TokenStore {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenStore for FileStore {
+    async fn load(&self) -> Result<Option<Token>> {
+        let path = self.path.clone();
+        let Some((token, exposed)) = blocking(move || read_token(&path))
+            .await
+            .map_err(|e| self.error(e))?
+        else {
+            return Ok(None);
+        };
+        if exposed {
+            let path = self.path.display();
+            tracing::warn!(
+                %path,
+                "the token file is readable by other users; fix with `chmod 600 {path}`"
+            );
+        }
+        Ok(Some(token))
+    }
+
+    async fn save(&self, token: &Token) -> Result<()> {
+        let json = serde_json::to_vec_pretty(token).map_err(|e| self.error(e.into()))?;
+        let path = self.path.clone();
+        blocking(move || write_atomically(&path, &json))
+            .await
+            .map_err(|e| self.error(e))
+    }
+
+    async fn clear(&self) -> Result<()> {
+        let path = self.path.clone();
+        blocking(move || match fs::remove_file(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        })
+        .await
+        .map_err(|e| self.error(e))
+    }
+}
+
+/// Runs file I/O on tokio's blocking pool so it never stalls the runtime's workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(io::Error::other)?
+}
+
+/// The token, and whether its file is open to other users.
+fn read_token(path: &Path) -> io::Result<Option<(Token, bool)>> {
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    // The handle's own metadata, so the mode checked is that of the file actually read.
+    let exposed = is_exposed(&file.metadata()?);
+    let mut json = Vec::new();
+    file.read_to_end(&mut json)?;
+    // serde_json's message can quote the input, which is a secret: keep only the position.
+    let token = serde_json::from_slice(&json).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "not a glimbot token file (unreadable at line {} column {}); \
+                 delete it or log in again with --logout",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    Ok(Some((token, exposed)))
+}
+
+#[cfg(unix)]
+fn is_exposed(metadata: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o077 != 0
+}
+
+#[cfg(not(unix))]
+fn is_exposed(_: &fs::Metadata) -> bool {
+    false
+}
+
+/// Replaces `path` with `contents` so that a reader, or a crash, sees the old file or the new one,
+/// never a mix.
+fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let staged = stage(path, contents)?;
+    if let Err(e) = fs::rename(&staged, path) {
+        let _ = fs::remove_file(&staged);
+        return Err(e);
+    }
+    sync_dir(parent_dir(path))
+}
+
+/// Everything before the rename: the new contents, durable, in a temporary file beside `path`.
+fn stage(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the token path must name a file",
+        )
+    })?;
+    let dir = parent_dir(path);
+    create_private_dir(dir)?;
+    // Same directory, so the rename stays on one file system and is atomic. The pid and random
+    // suffix keep concurrent writers apart; `create_new` refuses a file a crash left behind.
+    let temp = dir.join(format!(
+        ".{}.{}.{:016x}.tmp",
+        name.display(),
+        std::process::id(),
+        RandomState::new().hash_one(0u8)
+    ));
+    let mut file = create_private_file(&temp)?;
+    let written = file.write_all(contents).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file); // Windows cannot remove a file that is still open.
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(temp)
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Created with owner-only permissions from the start: a chmod afterwards would leave a moment
+/// when another user could open it.
+fn create_private_file(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Makes the rename itself survive a power loss.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// A store in memory, for tests and for bots that must not write files. Clones share the token.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    token: Arc<Mutex<Option<Token>>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
+        // A panic elsewhere cannot leave an `Option<Token>` half-written.
+        self.token.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenStore for MemoryStore {
+    async fn load(&self) -> Result<Option<Token>> {
+        Ok(self.slot().clone())
+    }
+
+    async fn save(&self, token: &Token) -> Result<()> {
+        *self.slot() = Some(token.clone());
+        Ok(())
+    }
+
+    async fn clear(&self) -> Result<()> {
+        *self.slot() = None;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::secret::Secret;
+
+    fn token(access: &str) -> Token {
+        Token {
+            access_token: Secret::new(access),
+            refresh_token: Some(Secret::new(format!("{access}-refresh"))),
+            scope: "public chat".to_owned(),
+            expires_at: Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap(),
+        }
+    }
+
+    fn store_in(dir: &tempfile::TempDir) -> FileStore {
+        FileStore::new(dir.path().join("glimbot").join("client").join("token.json"))
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[tokio::test]
+    async fn a_saved_token_loads_back_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        store.save(&token("first")).await.unwrap();
+        store.save(&token("second")).await.unwrap();
+        assert_eq!(store.load().await.unwrap(), Some(token("second")));
+        assert_eq!(entries(store.path().parent().unwrap()), ["token.json"]);
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_loads_as_no_token() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(store_in(&dir).load().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn clear_forgets_the_token_and_can_be_repeated() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        store.save(&token("gone")).await.unwrap();
+        store.clear().await.unwrap();
+        assert_eq!(store.load().await.unwrap(), None);
+        store.clear().await.unwrap();
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_file_is_owner_only_and_new_directories_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        store.save(&token("private")).await.unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(store.path()), 0o600);
+        assert_eq!(mode(store.path().parent().unwrap()), 0o700);
+        assert_eq!(mode(&dir.path().join("glimbot")), 0o700);
+
+        fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
+        store.save(&token("again")).await.unwrap();
+        assert_eq!(mode(store.path()), 0o600);
+    }
+
+    #[tokio::test]
+    async fn a_write_interrupted_before_the_rename_leaves_the_previous_token_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        store.save(&token("old")).await.unwrap();
+
+        let staged = stage(store.path(), b"{\"access_token\": \"half-writ").unwrap();
+
+        assert_eq!(store.load().await.unwrap(), Some(token("old")));
+        assert_eq!(staged.parent(), store.path().parent());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&staged).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        store.save(&token("new")).await.unwrap();
+        assert_eq!(store.load().await.unwrap(), Some(token("new")));
+    }
+
+    #[tokio::test]
+    async fn a_failed_rename_reports_the_path_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path().join("token.json"));
+        fs::create_dir(store.path()).unwrap();
+
+        let error = store.save(&token("nowhere")).await.unwrap_err();
+
+        assert!(matches!(&error, Error::TokenStore { path, .. } if path == store.path()));
+        assert_eq!(entries(dir.path()), ["token.json"]);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_file_readable_by_others_still_loads_and_warns_how_to_fix_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        store.save(&token("shared-secret")).await.unwrap();
+        fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
+
+        let log = dir.path().join("log");
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(fs::File::create(&log).unwrap())
+            .with_ansi(false)
+            .finish();
+        let loaded = {
+            let _guard = tracing::subscriber::set_default(subscriber);
+            store.load().await.unwrap()
+        };
+
+        assert_eq!(loaded, Some(token("shared-secret")));
+        let logs = fs::read_to_string(&log).unwrap();
+        assert!(logs.contains("WARN"), "{logs}");
+        assert!(
+            logs.contains(&format!("chmod 600 {}", store.path().display())),
+            "{logs}"
+        );
+        assert!(!logs.contains("shared-secret"), "{logs}");
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_file_is_an_error_that_does_not_quote_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+        // serde_json's own message for this input would quote it.
+        fs::write(store.path(), "\"leaked-secret\"").unwrap();
+
+        let error = store.load().await.unwrap_err();
+
+        let Error::TokenStore { path, source } = &error else {
+            panic!("expected a token store error, got {error:?}");
+        };
+        assert_eq!(path, store.path());
+        assert_eq!(source.kind(), io::ErrorKind::InvalidData);
+        let message = format!("{error} {error:?}");
+        assert!(message.contains("not a glimbot token file"), "{message}");
+        assert!(message.contains("--logout"), "{message}");
+        assert!(!message.contains("leaked-secret"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn debug_output_of_stores_and_loaded_tokens_never_shows_the_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = store_in(&dir);
+        let memory = MemoryStore::new();
+        for store in [&files as &dyn TokenStore, &memory] {
+            store.save(&token("hunter2")).await.unwrap();
+            let loaded = store.load().await.unwrap();
+            let shown = format!("{store:?} {loaded:?}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_memory_store_round_trips_and_its_clones_share_the_token() {
+        let store = MemoryStore::new();
+        assert_eq!(store.load().await.unwrap(), None);
+        store.save(&token("in-memory")).await.unwrap();
+        assert_eq!(
+            store.clone().load().await.unwrap(),
+            Some(token("in-memory"))
+        );
+        store.clone().clear().await.unwrap();
+        assert_eq!(store.load().await.unwrap(), None);
+    }
+
+    #[test]
+    fn the_default_path_is_per_client_under_the_data_directory() {
+        if let Some(path) = FileStore::default_path("abc123") {
+            assert!(path.ends_with("glimbot/abc123/token.json"), "{path:?}");
+            assert!(path.starts_with(dirs::data_dir().unwrap()));
+        }
+        for escaping in ["", ".", "..", "../x", "a/b", "/etc"] {
+            assert_eq!(FileStore::default_path(escaping), None, "{escaping:?}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Exponential backoff with full jitter, capped: the one way glimbot waits before trying again.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+/// Delays that grow exponentially up to a cap, each drawn at random from zero to the current
+/// bound ("full jitter"), so that many clients retrying at once spread out.
+#[derive(Debug, Clone)]
+pub(crate) struct Backoff {
+    base: Duration,
+    cap: Duration,
+    attempt: u32,
+}
+
+impl Backoff {
+    pub(crate) fn new(base: Duration, cap: Duration) -> Self {
+        Self {
+            base,
+            cap,
+            attempt: 0,
+        }
+    }
+
+    /// The upper bound of the next delay, without drawing it.
+    fn bound(&self) -> Duration {
+        let factor = 1u32.checked_shl(self.attempt.min(31)).unwrap_or(u32::MAX);
+        self.base.saturating_mul(factor).min(self.cap)
+    }
+
+    /// The next delay: uniform in `[0, min(cap, base * 2^attempt)]`.
+    pub(crate) fn next_delay(&mut self) -> Duration {
+        let bound = self.bound();
+        self.attempt = self.attempt.saturating_add(1);
+        bound.mul_f64(rand::rng().random::<f64>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_stay_under_a_bound_that_doubles_up_to_the_cap() {
+        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(1));
+        let bounds = [100, 200, 400, 800, 1000, 1000, 1000];
+        for bound in bounds {
+            assert_eq!(backoff.bound(), Duration::from_millis(bound));
+            assert!(backoff.next_delay() <= Duration::from_millis(bound));
+        }
+        for _ in 0..100 {
+            assert!(
+                backoff.next_delay() <= Duration::from_secs(1),
+                "never past the cap, even after many attempts"
+            );
+        }
+    }
+
+    #[test]
+    fn delays_are_spread_out() {
+        let mut delays: Vec<Duration> = (0..50)
+            .map(|_| Backoff::new(Duration::from_secs(1), Duration::from_secs(1)).next_delay())
+            .collect();
+        delays.sort();
+        delays.dedup();
+        assert!(delays.len() > 40, "full jitter draws distinct delays");
+    }
+}

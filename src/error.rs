@@ -1,0 +1,62 @@
+//! The one error type of glimbot.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong, with variants a caller can match on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A configuration value is missing or wrong; `key` names it and `message` says the fix.
+    #[error("config key `{key}`: {message}")]
+    Config {
+        /// The key, e.g. `glimesh.base_url`.
+        key: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The OAuth server refused a request (`invalid_grant`, `invalid_client`, …).
+    #[error("the OAuth server refused the request: {error}: {description}")]
+    OAuth {
+        /// The OAuth error code.
+        error: String,
+        /// The server's description.
+        description: String,
+    },
+    /// The login did not complete: denied, timed out, or the redirect was not valid.
+    #[error("login failed: {0}")]
+    Login(String),
+    /// The server refused the credentials even after refreshing and logging in again.
+    #[error("not authorized: {0}")]
+    Auth(String),
+    /// The GraphQL request ran and the server reported errors.
+    #[error("GraphQL error: {}", .0.join("; "))]
+    GraphQl(Vec<String>),
+    /// An HTTP request failed in transport, or the server answered with an unexpected status.
+    #[error("HTTP: {0}")]
+    Http(String),
+    /// A network operation did not finish in time.
+    #[error("timed out while {0}")]
+    Timeout(&'static str),
+    /// The websocket failed or the server sent something that is not the protocol.
+    #[error("socket: {0}")]
+    Socket(String),
+    /// Reading or writing the token store failed.
+    #[error("token store {}: {source}", path.display())]
+    TokenStore {
+        /// The file involved.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Whether trying again later may succeed: transport failures and timeouts are, refusals
+    /// (a bad configuration, a revoked grant, a GraphQL error) are not.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Http(_) | Error::Timeout(_) | Error::Socket(_))
+    }
+}
+
+/// `Result` with glimbot's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
