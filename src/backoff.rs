@@ -34,6 +34,11 @@ impl Backoff {
         self.attempt = self.attempt.saturating_add(1);
         bound.mul_f64(rand::rng().random::<f64>())
     }
+
+    /// Starts over after a success.
+    pub(crate) fn reset(&mut self) {
+        self.attempt = 0;
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,12 @@ pub enum Error {
     /// The websocket failed or the server sent something that is not the protocol.
     #[error("socket: {0}")]
     Socket(String),
+    /// The local Glimesh of dev mode could not start.
+    #[error("the local Glimesh: {0}")]
+    Emulator(String),
+    /// A handler panicked; the bot caught it and carries on.
+    #[error("a handler panicked: {0}")]
+    Panic(String),
     /// Reading or writing the token store failed.
     #[error("token store {}: {source}", path.display())]
     TokenStore {

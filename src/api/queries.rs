@@ -4,11 +4,69 @@
 
 use graphql_client::GraphQLQuery;
 
-/// The account the token acts as.
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "schema/glimesh.graphql",
-    query_path = "schema/myself.graphql",
-    response_derives = "Debug, Clone"
-)]
-pub struct Myself;
+/// Glimesh's time scalar: ISO-8601 without a zone.
+type NaiveDateTime = chrono::NaiveDateTime;
+
+/// Declares the typed operation of one document.
+macro_rules! operation {
+    ($(#[$doc:meta])* $name:ident = $file:tt) => {
+        $(#[$doc])*
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "schema/glimesh.graphql",
+            query_path = $file,
+            response_derives = "Debug, Clone",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+operation!(
+    /// The account the token acts as.
+    Myself = "schema/myself.graphql"
+);
+operation!(
+    /// A channel by its streamer's username, with its newest message id.
+    ChannelByStreamer = "schema/channel_by_streamer.graphql"
+);
+operation!(
+    /// A page of a channel's newest chat messages.
+    RecentChatMessages = "schema/recent_chat_messages.graphql"
+);
+operation!(
+    /// Sends a chat message.
+    CreateChatMessage = "schema/create_chat_message.graphql"
+);
+operation!(
+    /// Hides one chat message.
+    DeleteChatMessage = "schema/delete_chat_message.graphql"
+);
+operation!(
+    /// Times a user out for 5 minutes.
+    ShortTimeoutUser = "schema/short_timeout_user.graphql"
+);
+operation!(
+    /// Times a user out for 15 minutes.
+    LongTimeoutUser = "schema/long_timeout_user.graphql"
+);
+operation!(
+    /// Bans a user from a channel.
+    BanUser = "schema/ban_user.graphql"
+);
+operation!(
+    /// Lifts a channel ban.
+    UnbanUser = "schema/unban_user.graphql"
+);
+operation!(
+    /// A channel's chat messages, live.
+    ChatMessages = "schema/chat_messages_subscription.graphql"
+);
+operation!(
+    /// A streamer's new followers, live.
+    Followers = "schema/followers_subscription.graphql"
+);
+operation!(
+    /// A channel's updates, live.
+    ChannelUpdates = "schema/channel_subscription.graphql"
+);

@@ -31,7 +31,7 @@ pub enum Browser {
     System,
     /// Only print the URL.
     Off,
-    /// Print the URL and hand it to this function, which acts as the browser.
+    /// Hand the URL to this function, which acts as the person at the browser.
     With(Arc<dyn Fn(Url) + Send + Sync>),
 }
 
@@ -47,11 +47,13 @@ impl fmt::Debug for Browser {
 
 impl Browser {
     fn open(&self, url: &Url) {
+        if let Browser::With(open) = self {
+            return open(url.clone());
+        }
         eprintln!("To log in to Glimesh, open this address in a browser and approve the bot:");
         eprintln!("{url}");
         match self {
-            Browser::Off => {}
-            Browser::With(open) => open(url.clone()),
+            Browser::Off | Browser::With(_) => {}
             Browser::System if has_display() => {
                 if let Err(e) = webbrowser::open(url.as_str()) {
                     tracing::debug!(error = %e, "could not open a browser");

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::sim::Shared;
-use crate::sim::store::{Message, State as World};
+use crate::sim::store::{ChatRefusal, Message, State as World};
 
 /// A channel id given as a JSON number or string.
 #[derive(Debug, Deserialize)]
@@ -51,17 +51,25 @@ struct PostChannel {
     title: String,
 }
 
-/// A stored chat message as `GET /_sim/chat` lists it.
-#[derive(Debug, Serialize)]
-struct ChatLine {
-    id: String,
-    username: String,
-    message: String,
-    inserted_at: String,
+/// A stored chat message, as `GET /_sim/chat` lists it and [`crate::sim::Sim::chat_feed`]
+/// reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatLine {
+    /// The channel's id.
+    pub channel_id: String,
+    /// The message's id.
+    pub id: String,
+    /// The author's username.
+    pub username: String,
+    /// The text.
+    pub message: String,
+    /// When it was stored, ISO-8601 without zone.
+    pub inserted_at: String,
 }
 
-fn chat_line(world: &World, message: &Message) -> ChatLine {
+pub(crate) fn chat_line(world: &World, message: &Message) -> ChatLine {
     ChatLine {
+        channel_id: message.channel_id.to_string(),
         id: message.id.to_string(),
         username: world
             .user(message.user_id)
@@ -72,33 +80,78 @@ fn chat_line(world: &World, message: &Message) -> ChatLine {
     }
 }
 
-fn refuse(status: StatusCode, error: impl std::fmt::Display) -> Response {
-    (status, Json(json!({"error": error.to_string()}))).into_response()
+/// Why a control request was refused.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Refusal {
+    #[error("no such channel")]
+    NoChannel,
+    #[error("no user named {0:?}")]
+    NoUser(String),
+    #[error(transparent)]
+    Chat(#[from] ChatRefusal),
 }
 
-/// Finds the channel and the user a control request names.
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = match self {
+            Refusal::NoChannel | Refusal::NoUser(_) => StatusCode::NOT_FOUND,
+            Refusal::Chat(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        (status, Json(json!({"error": self.to_string()}))).into_response()
+    }
+}
+
+/// The channel and the user a control request names.
 fn channel_and_user(
     world: &World,
-    channel_id: &Id,
+    channel_id: Option<u64>,
     username: &str,
-) -> Result<(u64, u64), Response> {
-    let channel = channel_id.value().and_then(|id| world.channel(id));
-    let channel = channel.ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such channel"))?;
-    let user = world.user_by_name(username);
-    let user =
-        user.ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("no user named {username:?}")))?;
+) -> Result<(u64, u64), Refusal> {
+    let channel = channel_id
+        .and_then(|id| world.channel(id))
+        .ok_or(Refusal::NoChannel)?;
+    let user = world
+        .user_by_name(username)
+        .ok_or_else(|| Refusal::NoUser(username.to_owned()))?;
     Ok((channel.id, user.id))
 }
 
+impl Shared {
+    /// Posts as any user, through the same checks as `createChatMessage`.
+    pub(crate) fn post_chat(
+        &self,
+        channel_id: Option<u64>,
+        username: &str,
+        text: &str,
+    ) -> Result<ChatLine, Refusal> {
+        let mut world = self.store.lock();
+        let (channel_id, user_id) = channel_and_user(&world, channel_id, username)?;
+        let message = world.post_message(channel_id, user_id, text)?;
+        Ok(chat_line(&world, &message))
+    }
+
+    /// A follow of the channel's streamer by any user.
+    pub(crate) fn follow(&self, channel_id: Option<u64>, username: &str) -> Result<u64, Refusal> {
+        let mut world = self.store.lock();
+        let (channel_id, user_id) = channel_and_user(&world, channel_id, username)?;
+        let streamer_id = world.channel(channel_id).map_or(0, |c| c.streamer_id);
+        Ok(world.follow(streamer_id, user_id, false).id)
+    }
+
+    /// A change of the channel's title.
+    pub(crate) fn set_title(&self, channel_id: Option<u64>, title: &str) -> Result<(), Refusal> {
+        let mut world = self.store.lock();
+        channel_id
+            .and_then(|id| world.set_title(id, title))
+            .map(drop)
+            .ok_or(Refusal::NoChannel)
+    }
+}
+
 async fn post_chat(State(sim): State<Arc<Shared>>, Json(body): Json<PostChat>) -> Response {
-    let mut world = sim.store.lock();
-    let (channel_id, user_id) = match channel_and_user(&world, &body.channel_id, &body.username) {
-        Ok(ids) => ids,
-        Err(refusal) => return refusal,
-    };
-    match world.post_message(channel_id, user_id, &body.message) {
-        Ok(message) => Json(chat_line(&world, &message)).into_response(),
-        Err(refusal) => refuse(StatusCode::UNPROCESSABLE_ENTITY, refusal),
+    match sim.post_chat(body.channel_id.value(), &body.username, &body.message) {
+        Ok(line) => Json(line).into_response(),
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -109,7 +162,7 @@ async fn list_chat(
     let world = sim.store.lock();
     let channel_id = params.get("channel_id").and_then(|id| id.parse().ok());
     let Some(channel_id) = channel_id.filter(|&id| world.channel(id).is_some()) else {
-        return refuse(StatusCode::NOT_FOUND, "no such channel");
+        return Refusal::NoChannel.into_response();
     };
     let lines: Vec<ChatLine> = world
         .messages
@@ -121,26 +174,16 @@ async fn list_chat(
 }
 
 async fn post_follow(State(sim): State<Arc<Shared>>, Json(body): Json<PostFollow>) -> Response {
-    let mut world = sim.store.lock();
-    let (channel_id, user_id) = match channel_and_user(&world, &body.channel_id, &body.username) {
-        Ok(ids) => ids,
-        Err(refusal) => return refusal,
-    };
-    let streamer_id = world.channel(channel_id).map_or(0, |c| c.streamer_id);
-    let follow = world.follow(streamer_id, user_id, false);
-    Json(json!({"id": follow.id.to_string()})).into_response()
+    match sim.follow(body.channel_id.value(), &body.username) {
+        Ok(id) => Json(json!({"id": id.to_string()})).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 async fn post_channel(State(sim): State<Arc<Shared>>, Json(body): Json<PostChannel>) -> Response {
-    let updated = body
-        .channel_id
-        .value()
-        .and_then(|id| sim.store.lock().set_title(id, &body.title));
-    match updated {
-        Some(channel) => {
-            Json(json!({"id": channel.id.to_string(), "title": channel.title})).into_response()
-        }
-        None => refuse(StatusCode::NOT_FOUND, "no such channel"),
+    match sim.set_title(body.channel_id.value(), &body.title) {
+        Ok(()) => Json(json!({"title": body.title})).into_response(),
+        Err(refusal) => refusal.into_response(),
     }
 }
 

@@ -40,6 +40,8 @@ use tokio::task::JoinHandle;
 
 use crate::api::GRAPH_PATH;
 use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
+use crate::socket::SOCKET_PATH;
+pub use control::ChatLine;
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
@@ -206,6 +208,76 @@ impl Sim {
         self.shared.store.lock().stats.clone()
     }
 
+    /// Posts a chat message as any user, as `POST /_sim/chat` does.
+    ///
+    /// # Errors
+    /// The reason the emulator refused it, in Glimesh's words where Glimesh has them.
+    pub fn post_chat(
+        &self,
+        channel_id: &str,
+        username: &str,
+        text: &str,
+    ) -> Result<ChatLine, String> {
+        self.shared
+            .post_chat(channel_id.parse().ok(), username, text)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A follow of the channel by any user, as `POST /_sim/follow` does.
+    ///
+    /// # Errors
+    /// When the channel or the user does not exist.
+    pub fn follow(&self, channel_id: &str, username: &str) -> Result<(), String> {
+        self.shared
+            .follow(channel_id.parse().ok(), username)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A new title for the channel, as `POST /_sim/channel` does.
+    ///
+    /// # Errors
+    /// When the channel does not exist.
+    pub fn set_title(&self, channel_id: &str, title: &str) -> Result<(), String> {
+        self.shared
+            .set_title(channel_id.parse().ok(), title)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A channel's stored messages, oldest first, as `GET /_sim/chat` lists them.
+    pub fn chat_log(&self, channel_id: &str) -> Vec<ChatLine> {
+        let world = self.shared.store.lock();
+        let id = channel_id.parse().unwrap_or(0);
+        world
+            .messages
+            .iter()
+            .filter(|m| m.channel_id == id)
+            .map(|m| control::chat_line(&world, m))
+            .collect()
+    }
+
+    /// Every chat message stored from now on, in every channel, in order.
+    pub fn chat_feed(&self) -> tokio::sync::mpsc::UnboundedReceiver<ChatLine> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut events = self
+            .shared
+            .store
+            .lock()
+            .subscribe(pubsub::Topic::Chat(None));
+        let store = Arc::clone(&self.shared.store);
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                if let pubsub::Event::Chat(message) = event {
+                    let line = control::chat_line(&store.lock(), &message);
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        rx
+    }
+
     /// Stops the server, closes every socket, and waits until it has stopped.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -267,7 +339,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route("/api/oauth/introspect", post(oauth::introspect))
         .route(GRAPH_PATH, get(api::graph_get).post(api::graph_post))
-        .route("/api/graph/websocket", get(socket::upgrade))
+        .route(SOCKET_PATH, get(socket::upgrade))
         .nest("/_sim", control::routes())
         .with_state(shared)
 }

@@ -1,3 +1,8 @@
 //! The Phoenix channels socket that carries Absinthe subscriptions.
 
+mod connection;
 pub mod frame;
+mod session;
+
+pub(crate) use connection::{SOCKET_PATH, SocketEvent, SocketOptions, run};
+pub(crate) use session::{Event, Topic};

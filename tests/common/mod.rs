@@ -20,13 +20,19 @@ pub async fn sim_with(options: SimOptions) -> Sim {
     Sim::start(options).await.unwrap()
 }
 
-/// An HTTP client that does not follow redirects, so tests see them.
-pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+thread_local! {
+    // Building a client loads the system's root certificates, which takes tens of
+    // milliseconds; each test runs on its own thread and runtime, so each gets one client.
+    static HTTP: reqwest::Client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(WAIT)
         .build()
-        .unwrap()
+        .unwrap();
+}
+
+/// An HTTP client that does not follow redirects, so tests see them.
+pub fn http() -> reqwest::Client {
+    HTTP.with(Clone::clone)
 }
 
 /// A loopback redirect URI on some port, as a native app would use.
@@ -149,4 +155,209 @@ pub async fn control(sim: &Sim, path: &str, body: Value) -> Value {
 /// The seeded streamer's channel id.
 pub fn channel(info: &WorldInfo) -> String {
     info.channel_id(glimbot::sim::STREAMER).unwrap().to_owned()
+}
+
+/// What a recording bot saw, in the order it saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    Ready(String),
+    Reconnected(String),
+    Message {
+        channel: String,
+        author: String,
+        text: String,
+    },
+    Follow {
+        channel: String,
+        follower: String,
+    },
+    Update {
+        channel: String,
+        title: Option<String>,
+    },
+    Error {
+        channel: String,
+        error: String,
+    },
+}
+
+/// A handler that reports everything it sees, and panics on the message "panic!".
+pub struct Recorder(pub tokio::sync::mpsc::UnboundedSender<Seen>);
+
+fn channel_of(ctx: &glimbot::Context) -> String {
+    ctx.channel().streamer.username.clone()
+}
+
+#[async_trait::async_trait]
+impl glimbot::Handler for Recorder {
+    async fn on_ready(&self, ctx: &glimbot::Context) -> glimbot::Result<()> {
+        let _ = self.0.send(Seen::Ready(channel_of(ctx)));
+        Ok(())
+    }
+    async fn on_reconnect(&self, ctx: &glimbot::Context) -> glimbot::Result<()> {
+        let _ = self.0.send(Seen::Reconnected(channel_of(ctx)));
+        Ok(())
+    }
+    async fn on_message(
+        &self,
+        ctx: &glimbot::Context,
+        message: &glimbot::ChatMessage,
+    ) -> glimbot::Result<()> {
+        assert!(message.text != "panic!", "asked to panic");
+        let seen = Seen::Message {
+            channel: channel_of(ctx),
+            author: message.author.username.clone(),
+            text: message.text.clone(),
+        };
+        let _ = self.0.send(seen);
+        Ok(())
+    }
+    async fn on_follow(
+        &self,
+        ctx: &glimbot::Context,
+        follow: &glimbot::Follow,
+    ) -> glimbot::Result<()> {
+        let _ = self.0.send(Seen::Follow {
+            channel: channel_of(ctx),
+            follower: follow.follower.username.clone(),
+        });
+        Ok(())
+    }
+    async fn on_channel_update(
+        &self,
+        ctx: &glimbot::Context,
+        update: &glimbot::ChannelUpdate,
+    ) -> glimbot::Result<()> {
+        let _ = self.0.send(Seen::Update {
+            channel: channel_of(ctx),
+            title: update.title.clone(),
+        });
+        Ok(())
+    }
+    async fn on_error(&self, ctx: &glimbot::Context, error: glimbot::Error) {
+        let _ = self.0.send(Seen::Error {
+            channel: channel_of(ctx),
+            error: error.to_string(),
+        });
+    }
+}
+
+/// A configuration for the emulator's seeded app, joining these channels.
+pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
+    glimbot::Config {
+        glimesh: glimbot::GlimeshConfig {
+            base_url: sim.url().parse().unwrap(),
+            client_id: sim.info().client_id.clone(),
+            client_secret: None,
+            redirect_uri: "http://127.0.0.1:0/callback".parse().unwrap(),
+            scopes: vec!["public".into(), "chat".into()],
+        },
+        bot: glimbot::BotConfig {
+            channels: channels.iter().map(|c| (*c).to_owned()).collect(),
+            prefix: "!".into(),
+        },
+        auth: glimbot::AuthConfig {
+            flow: glimbot::Flow::AuthorizationCode,
+            token_path: None,
+        },
+        sending: glimbot::SendingConfig {
+            per_second: 200.0,
+            burst: 20,
+        },
+    }
+}
+
+/// A browser that follows the login URL; the emulator approves it.
+pub fn following_browser() -> glimbot::Browser {
+    glimbot::Browser::With(std::sync::Arc::new(|url| {
+        tokio::spawn(reqwest::get(url));
+    }))
+}
+
+/// A bot running in the background, and what its handler sees.
+pub struct RunningBot {
+    pub shutdown: glimbot::Shutdown,
+    pub task: tokio::task::JoinHandle<glimbot::Result<()>>,
+    pub seen: tokio::sync::mpsc::UnboundedReceiver<Seen>,
+}
+
+impl RunningBot {
+    /// The next thing the handler saw.
+    pub async fn next(&mut self) -> Seen {
+        tokio::time::timeout(WAIT, self.seen.recv())
+            .await
+            .expect("the handler saw nothing in time")
+            .unwrap()
+    }
+
+    /// Waits for the next message the handler saw, skipping other events.
+    pub async fn next_message(&mut self) -> (String, String, String) {
+        loop {
+            if let Seen::Message {
+                channel,
+                author,
+                text,
+            } = self.next().await
+            {
+                return (channel, author, text);
+            }
+        }
+    }
+
+    /// Stops the bot and waits until it has stopped.
+    pub async fn stop(self) -> glimbot::Result<()> {
+        self.shutdown.trigger();
+        tokio::time::timeout(WAIT, self.task)
+            .await
+            .expect("the bot did not stop in time")
+            .unwrap()
+    }
+}
+
+/// Starts a bot with a recording handler, and waits until every channel is ready.
+pub async fn start_bot(
+    sim: &Sim,
+    channels: &[&str],
+    customize: impl FnOnce(glimbot::BotBuilder) -> glimbot::BotBuilder,
+) -> RunningBot {
+    start_bot_with(sim, config(sim, channels), customize).await
+}
+
+/// As [`start_bot`], with this configuration.
+pub async fn start_bot_with(
+    sim: &Sim,
+    config: glimbot::Config,
+    customize: impl FnOnce(glimbot::BotBuilder) -> glimbot::BotBuilder,
+) -> RunningBot {
+    let channels = config.bot.channels.len();
+    let _ = sim;
+    let (tx, seen) = tokio::sync::mpsc::unbounded_channel();
+    let builder = glimbot::Bot::builder(config)
+        .handler(Recorder(tx))
+        .token_store(glimbot::MemoryStore::new())
+        .browser(following_browser());
+    let bot = customize(builder).build().unwrap();
+    let shutdown = bot.shutdown();
+    let mut running = RunningBot {
+        shutdown,
+        task: tokio::spawn(bot.run()),
+        seen,
+    };
+    let mut ready = Vec::new();
+    while ready.len() < channels {
+        match running.next().await {
+            Seen::Ready(channel) => ready.push(channel),
+            other => panic!("expected the bot to get ready first, saw {other:?}"),
+        }
+    }
+    running
+}
+
+/// An emulator that approves logins as the bot account.
+pub async fn bot_sim() -> Sim {
+    sim_with(SimOptions {
+        auto_approve: Some(glimbot::sim::BOT.into()),
+        ..SimOptions::default()
+    })
+    .await
 }

@@ -1,0 +1,104 @@
+//! quotebot: a bot with state. `!quote` tells a saved quote (`!quote 3` a given one), and
+//! moderators add quotes with `!addquote <text>`. Quotes live in a JSON file (`quotes.json`,
+//! or the path in `QUOTES_FILE`) and survive restarts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use glimbot::{Call, Command};
+use rand::Rng;
+
+/// The quotes and the file they are kept in.
+struct Quotes {
+    path: PathBuf,
+    list: Mutex<Vec<String>>,
+}
+
+impl Quotes {
+    fn open(path: PathBuf) -> std::io::Result<Self> {
+        let list = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(std::io::Error::other)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(Self {
+            path,
+            list: Mutex::new(list),
+        })
+    }
+
+    fn get(&self, number: Option<usize>) -> Option<(usize, String)> {
+        let list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = match number {
+            Some(n) => n.checked_sub(1)?,
+            None if list.is_empty() => return None,
+            None => rand::rng().random_range(0..list.len()),
+        };
+        list.get(index).map(|q| (index + 1, q.clone()))
+    }
+
+    /// Adds a quote and saves the file (a new file, then a rename, so a crash loses nothing).
+    fn add(&self, quote: String) -> std::io::Result<usize> {
+        let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
+        list.push(quote);
+        let text = serde_json::to_string_pretty(&*list).map_err(std::io::Error::other)?;
+        let temporary = self.path.with_extension("json.tmp");
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, &self.path)?;
+        Ok(list.len())
+    }
+}
+
+async fn quote(quotes: &Quotes, call: Call) -> glimbot::Result<()> {
+    let number = call.args.first().and_then(|n| n.parse().ok());
+    match quotes.get(number) {
+        Some((n, text)) => call.ctx.send(format!("#{n}: {text}")).await,
+        None => {
+            call.reply("no such quote yet; moderators add them with !addquote")
+                .await
+        }
+    }
+}
+
+async fn add_quote(quotes: &Quotes, call: Call) -> glimbot::Result<()> {
+    let text = call.rest().trim().to_owned();
+    if text.is_empty() {
+        return call.reply("!addquote <the quote>").await;
+    }
+    match quotes.add(text) {
+        Ok(n) => call.reply(format!("saved as quote #{n}")).await,
+        Err(e) => call.reply(format!("could not save the quote: {e}")).await,
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let path =
+        std::env::var_os("QUOTES_FILE").map_or_else(|| PathBuf::from("quotes.json"), PathBuf::from);
+    let quotes = match Quotes::open(path.clone()) {
+        Ok(quotes) => Arc::new(quotes),
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the quotes in {}: {e}",
+                Path::new(&path).display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let (reader, writer) = (Arc::clone(&quotes), quotes);
+    glimbot::run(move |bot| {
+        bot.command(Command::new("quote", "Tells a saved quote", move |call| {
+            let quotes = Arc::clone(&reader);
+            async move { quote(&quotes, call).await }
+        }))
+        .command(
+            Command::new("addquote", "Saves a quote", move |call| {
+                let quotes = Arc::clone(&writer);
+                async move { add_quote(&quotes, call).await }
+            })
+            .moderators_only(),
+        )
+    })
+    .await
+}

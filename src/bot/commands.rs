@@ -1,0 +1,200 @@
+//! The command router: `!name args`, with aliases, cooldowns and moderator-only commands.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::bot::Context;
+use crate::bot::args::{Invocation, parse_invocation, rest_after_name};
+use crate::bot::cooldown::Cooldowns;
+use crate::error::Result;
+use crate::model::ChatMessage;
+
+type Run = Arc<dyn Fn(Call) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> + Send + Sync>;
+
+/// A chat command.
+///
+/// ```
+/// use glimbot::Command;
+///
+/// let ping = Command::new("ping", "Answers pong", |call| async move { call.reply("pong").await })
+///     .alias("p");
+/// ```
+#[derive(Clone)]
+pub struct Command {
+    name: String,
+    aliases: Vec<String>,
+    description: String,
+    moderators_only: bool,
+    user_cooldown: Option<Duration>,
+    global_cooldown: Option<Duration>,
+    run: Run,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Command")
+            .field("name", &self.name)
+            .field("aliases", &self.aliases)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One use of a command: where, by whom, with which arguments.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The channel it was used in.
+    pub ctx: Context,
+    /// The message that used it.
+    pub message: ChatMessage,
+    /// The arguments; double quotes group words.
+    pub args: Vec<String>,
+    prefix: String,
+}
+
+impl Call {
+    /// Replies to whoever used the command.
+    ///
+    /// # Errors
+    /// As [`Context::send`].
+    pub async fn reply(&self, text: impl AsRef<str>) -> Result<()> {
+        self.ctx.reply(&self.message, text).await
+    }
+
+    /// Everything after the command name, as typed.
+    pub fn rest(&self) -> &str {
+        rest_after_name(&self.message.text, &self.prefix).unwrap_or_default()
+    }
+}
+
+impl Command {
+    /// A command named `name` (matched without case) that runs `run`.
+    pub fn new<F, Fut>(name: &str, description: &str, run: F) -> Self
+    where
+        F: Fn(Call) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<()>> + Send + 'static,
+    {
+        Self {
+            name: name.to_lowercase(),
+            aliases: Vec::new(),
+            description: description.to_owned(),
+            moderators_only: false,
+            user_cooldown: None,
+            global_cooldown: None,
+            run: Arc::new(move |call| Box::pin(run(call))),
+        }
+    }
+
+    /// Another name for the command.
+    pub fn alias(mut self, alias: &str) -> Self {
+        self.aliases.push(alias.to_lowercase());
+        self
+    }
+
+    /// Only the channel's owner and moderators may use it; others are ignored.
+    pub fn moderators_only(mut self) -> Self {
+        self.moderators_only = true;
+        self
+    }
+
+    /// How long one user must wait between uses; uses sooner are ignored.
+    pub fn user_cooldown(mut self, wait: Duration) -> Self {
+        self.user_cooldown = Some(wait);
+        self
+    }
+
+    /// How long anyone must wait after any use in the channel; uses sooner are ignored.
+    pub fn global_cooldown(mut self, wait: Duration) -> Self {
+        self.global_cooldown = Some(wait);
+        self
+    }
+
+    /// The command's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the command does.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    fn answers_to(&self, name: &str) -> bool {
+        self.name == name || self.aliases.iter().any(|a| a == name)
+    }
+}
+
+/// The name of the command that lists the others; a bot may define its own instead.
+const LIST_COMMAND: &str = "commands";
+
+/// A bot's commands and its prefix.
+#[derive(Debug)]
+pub(crate) struct Commands {
+    prefix: String,
+    commands: Vec<Command>,
+}
+
+impl Commands {
+    pub(crate) fn new(prefix: String, mut commands: Vec<Command>) -> Self {
+        if !commands.iter().any(|c| c.answers_to(LIST_COMMAND)) {
+            let list = Command::new(LIST_COMMAND, "Lists the commands", |call| async move {
+                let moderator = call.message.author_is_moderator || call.message.author_is_streamer;
+                call.reply(call.ctx.command_list(moderator)).await
+            })
+            .alias("help");
+            commands.push(list);
+        }
+        commands.sort_by(|a, b| a.name.cmp(&b.name));
+        Self { prefix, commands }
+    }
+
+    /// The commands a user may run, e.g. `Commands: !commands, !ping`.
+    pub(crate) fn list(&self, moderator: bool) -> String {
+        let names: Vec<String> = self
+            .commands
+            .iter()
+            .filter(|c| moderator || !c.moderators_only)
+            .map(|c| format!("{}{}", self.prefix, c.name))
+            .collect();
+        format!("Commands: {}", names.join(", "))
+    }
+
+    /// Runs the command a message invokes, if it is one the author may use now.
+    pub(crate) async fn dispatch(
+        &self,
+        ctx: &Context,
+        message: &ChatMessage,
+        cooldowns: &mut Cooldowns,
+    ) -> Result<()> {
+        let Some(Invocation { name, args }) = parse_invocation(&message.text, &self.prefix) else {
+            return Ok(());
+        };
+        let Some(command) = self.commands.iter().find(|c| c.answers_to(&name)) else {
+            return Ok(());
+        };
+        if command.moderators_only && !(message.author_is_moderator || message.author_is_streamer) {
+            tracing::debug!(command = %command.name, user = %message.author.username, "ignored: moderators only");
+            return Ok(());
+        }
+        let now = std::time::Instant::now();
+        let user = &message.author.id;
+        if let Err(wait) = cooldowns.try_use(
+            &command.name,
+            user,
+            command.user_cooldown,
+            command.global_cooldown,
+            now,
+        ) {
+            tracing::debug!(command = %command.name, ?wait, "ignored: cooling down");
+            return Ok(());
+        }
+        let call = Call {
+            ctx: ctx.clone(),
+            message: message.clone(),
+            args,
+            prefix: self.prefix.clone(),
+        };
+        (command.run)(call).await
+    }
+}

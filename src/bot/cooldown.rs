@@ -1,0 +1,240 @@
+//! Per-user and channel-wide cooldowns for commands.
+//!
+//! Time is passed in rather than read here, so the rules are tested with explicit instants.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How many uses are recorded before the first sweep for expired entries; later sweeps wait
+/// until as many new uses as there were live entries, so sweeping costs O(1) per use on average.
+const MIN_SWEEP_INTERVAL: usize = 64;
+
+/// When a command may run again: a per-user and a channel-wide (global) cooldown per command name.
+#[derive(Debug, Default)]
+pub(crate) struct Cooldowns {
+    /// Cooldowns in force, by command name.
+    commands: HashMap<String, CommandCooldowns>,
+    /// Uses recorded since the last sweep.
+    recorded_since_sweep: usize,
+    /// Live entries left by the last sweep.
+    live_after_sweep: usize,
+}
+
+/// The cooldowns of one command.
+#[derive(Debug, Default)]
+struct CommandCooldowns {
+    /// The channel-wide cooldown, if one is running.
+    global: Option<Entry>,
+    /// Running per-user cooldowns, by user.
+    users: HashMap<String, Entry>,
+}
+
+/// One recorded use and the cooldown it started.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// When the command was used.
+    at: Instant,
+    /// How long it blocks from then; kept with the use because the caller may pass a different
+    /// length later, and a sweep must know when this entry lapses without asking.
+    cooldown: Duration,
+}
+
+impl Entry {
+    /// How long until this cooldown has passed; zero once it has. Subtracting durations rather
+    /// than adding to the instant cannot overflow, whatever length the caller configured.
+    fn remaining(self, now: Instant) -> Duration {
+        self.cooldown
+            .saturating_sub(now.saturating_duration_since(self.at))
+    }
+}
+
+impl Cooldowns {
+    /// Records a use of `command` by `user` at `now` if both cooldowns allow it; otherwise returns
+    /// how long until it is allowed (the longer of the two waits) and records nothing.
+    ///
+    /// A cooldown of `None` or zero starts nothing. A cooldown runs for the length given when it
+    /// started, so changing a command's cooldowns affects later uses only.
+    ///
+    /// # Errors
+    ///
+    /// The wait, always more than zero, when a cooldown still applies.
+    pub(crate) fn try_use(
+        &mut self,
+        command: &str,
+        user: &str,
+        per_user: Option<Duration>,
+        global: Option<Duration>,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        if let Some(cooldowns) = self.commands.get(command) {
+            let user_wait = cooldowns.users.get(user).map(|e| e.remaining(now));
+            let global_wait = cooldowns.global.map(|e| e.remaining(now));
+            let wait = user_wait.max(global_wait).unwrap_or_default();
+            if !wait.is_zero() {
+                return Err(wait);
+            }
+        }
+        let start = |cooldown: Option<Duration>| {
+            cooldown
+                .filter(|d| !d.is_zero())
+                .map(|cooldown| Entry { at: now, cooldown })
+        };
+        let (user_entry, global_entry) = (start(per_user), start(global));
+        if user_entry.is_none() && global_entry.is_none() {
+            return Ok(());
+        }
+        let cooldowns = self.commands.entry(command.to_owned()).or_default();
+        if let Some(entry) = user_entry {
+            cooldowns.users.insert(user.to_owned(), entry);
+        }
+        if global_entry.is_some() {
+            cooldowns.global = global_entry;
+        }
+        self.recorded_since_sweep += 1;
+        if self.recorded_since_sweep >= self.live_after_sweep.max(MIN_SWEEP_INTERVAL) {
+            self.sweep(now);
+        }
+        Ok(())
+    }
+
+    /// Drops every entry whose cooldown has passed, so memory follows the live cooldowns rather
+    /// than everyone who ever used a command.
+    fn sweep(&mut self, now: Instant) {
+        let mut live = 0;
+        self.commands.retain(|_, cooldowns| {
+            cooldowns.users.retain(|_, e| !e.remaining(now).is_zero());
+            cooldowns.global = cooldowns.global.filter(|e| !e.remaining(now).is_zero());
+            live += cooldowns.users.len() + usize::from(cooldowns.global.is_some());
+            !cooldowns.users.is_empty() || cooldowns.global.is_some()
+        });
+        self.live_after_sweep = live;
+        self.recorded_since_sweep = 0;
+    }
+
+    /// How many entries are held, expired or not.
+    #[cfg(test)]
+    fn entries(&self) -> usize {
+        let count = |c: &CommandCooldowns| c.users.len() + usize::from(c.global.is_some());
+        self.commands.values().map(count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cooldowns driven by a clock counted in whole seconds from a fixed start.
+    struct Chat {
+        cooldowns: Cooldowns,
+        base: Instant,
+    }
+
+    impl Chat {
+        fn new() -> Self {
+            let (cooldowns, base) = (Cooldowns::default(), Instant::now());
+            Self { cooldowns, base }
+        }
+
+        /// `user` runs `command` `at` seconds after the start, with cooldowns in seconds.
+        fn run(
+            &mut self,
+            at: u64,
+            command: &str,
+            user: &str,
+            cooldowns: [u64; 2],
+        ) -> Result<(), u64> {
+            let length = |secs| (secs > 0).then(|| Duration::from_secs(secs));
+            let now = self.base + Duration::from_secs(at);
+            let [per_user, global] = cooldowns.map(length);
+            let wait = self.cooldowns.try_use(command, user, per_user, global, now);
+            wait.map_err(|wait| wait.as_secs())
+        }
+    }
+
+    const PER_USER_10: [u64; 2] = [10, 0];
+
+    #[test]
+    fn a_per_user_cooldown_blocks_that_user_only() {
+        let mut chat = Chat::new();
+        assert_eq!(chat.run(0, "roll", "ann", PER_USER_10), Ok(()));
+        assert_eq!(chat.run(4, "roll", "ann", PER_USER_10), Err(6));
+        assert_eq!(chat.run(4, "roll", "bob", PER_USER_10), Ok(()));
+        assert_eq!(chat.run(4, "quote", "ann", PER_USER_10), Ok(()));
+    }
+
+    #[test]
+    fn a_global_cooldown_blocks_everyone() {
+        let mut chat = Chat::new();
+        assert_eq!(chat.run(0, "so", "ann", [0, 30]), Ok(()));
+        assert_eq!(chat.run(10, "so", "bob", [0, 30]), Err(20));
+        assert_eq!(chat.run(10, "so", "ann", [0, 30]), Err(20));
+    }
+
+    #[test]
+    fn with_both_cooldowns_the_longer_wait_is_returned() {
+        let mut chat = Chat::new();
+        assert_eq!(chat.run(0, "hug", "ann", [60, 5]), Ok(()));
+        assert_eq!(chat.run(2, "hug", "ann", [60, 5]), Err(58));
+        assert_eq!(chat.run(2, "hug", "bob", [60, 5]), Err(3));
+    }
+
+    #[test]
+    fn a_refused_use_records_nothing() {
+        let mut chat = Chat::new();
+        assert_eq!(chat.run(0, "hug", "ann", [10, 5]), Ok(()));
+        assert_eq!(chat.run(3, "hug", "ann", [10, 5]), Err(7));
+        assert_eq!(chat.run(3, "hug", "bob", [10, 5]), Err(2));
+        // Had the refusals counted, Bob would wait until 8 s and Ann until 13 s.
+        assert_eq!(chat.run(5, "hug", "bob", [10, 5]), Ok(()));
+        assert_eq!(chat.run(10, "hug", "ann", [10, 0]), Ok(()));
+    }
+
+    #[test]
+    fn a_use_is_allowed_once_the_cooldown_has_passed() {
+        let (mut cooldowns, base) = (Cooldowns::default(), Instant::now());
+        let (ten, milli) = (Some(Duration::from_secs(10)), Duration::from_millis(1));
+        assert_eq!(cooldowns.try_use("roll", "ann", ten, None, base), Ok(()));
+        let almost = base + Duration::from_secs(10) - milli;
+        assert_eq!(
+            cooldowns.try_use("roll", "ann", ten, None, almost),
+            Err(milli)
+        );
+        assert_eq!(
+            cooldowns.try_use("roll", "ann", ten, None, almost + milli),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn no_or_zero_cooldowns_never_block_and_record_nothing() {
+        let (mut cooldowns, now) = (Cooldowns::default(), Instant::now());
+        for _ in 0..3 {
+            assert_eq!(
+                cooldowns.try_use("ping", "ann", None, Some(Duration::ZERO), now),
+                Ok(())
+            );
+        }
+        assert_eq!(cooldowns.entries(), 0);
+    }
+
+    #[test]
+    fn expired_entries_are_swept_so_many_users_keep_the_map_small() {
+        let mut chat = Chat::new();
+        for i in 0..10_000 {
+            assert_eq!(chat.run(i, "roll", &format!("user{i}"), [5, 1]), Ok(()));
+        }
+        // At most the 5 users and 1 global entry still live, plus the uses between sweeps.
+        let entries = chat.cooldowns.entries();
+        assert!(entries <= MIN_SWEEP_INTERVAL + 6, "{entries} entries held");
+    }
+
+    #[test]
+    fn live_cooldowns_survive_a_sweep() {
+        let mut chat = Chat::new();
+        assert_eq!(chat.run(0, "roll", "ann", [3600, 0]), Ok(()));
+        for i in 0..1_000 {
+            assert_eq!(chat.run(i, "hug", &format!("user{i}"), [1, 0]), Ok(()));
+        }
+        assert_eq!(chat.run(1_000, "roll", "ann", [0, 0]), Err(2_600));
+    }
+}

@@ -1,0 +1,415 @@
+//! The bot runtime: socket → decode → dispatch → handler → send queue.
+//!
+//! [`Bot::run`] logs in, resolves the configured channels, subscribes to their chat, follows
+//! and updates on one socket, and gives each channel a worker (its events, in order) and a
+//! sender (its messages, in order and rate-limited). A bounded queue between the socket and
+//! the workers makes a slow bot slow the socket down instead of losing events.
+
+pub(crate) mod args;
+mod commands;
+mod context;
+pub(crate) mod cooldown;
+mod handler;
+mod sender;
+pub(crate) mod split;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+pub use commands::{Call, Command};
+pub use context::Context;
+pub use handler::Handler;
+
+use crate::api::Api;
+use crate::api::queries::{ChannelByStreamer, Myself, channel_by_streamer, myself};
+use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, TokenStore};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{Channel, User};
+use crate::socket::{self, SocketEvent, SocketOptions, Topic};
+pub(crate) use worker::Progress;
+use worker::{Work, Worker};
+
+/// The topics of one channel, in this order, so that topic `i` belongs to channel `i / 3`.
+const TOPICS_PER_CHANNEL: usize = 3;
+/// How many events wait between the socket and the workers before the socket pauses.
+const SOCKET_QUEUE: usize = 256;
+/// How many events wait for one channel's worker.
+const CHANNEL_QUEUE: usize = 64;
+/// How many handlers run at once across channels.
+const CONCURRENT_HANDLERS: usize = 16;
+
+/// Stops a running bot the way Ctrl-C does. Cloning is cheap.
+#[derive(Debug, Clone, Default)]
+pub struct Shutdown(CancellationToken);
+
+impl Shutdown {
+    /// Asks the bot to stop: it stops taking events, lets running handlers finish, sends what
+    /// is queued, leaves its channels, and [`Bot::run`] returns.
+    pub fn trigger(&self) {
+        self.0.cancel();
+    }
+}
+
+/// Sets up a [`Bot`].
+pub struct BotBuilder {
+    config: Config,
+    handler: Arc<dyn Handler>,
+    commands: Vec<Command>,
+    store: Option<Arc<dyn TokenStore>>,
+    browser: Browser,
+    heartbeat: Duration,
+    deadline: Duration,
+}
+
+impl std::fmt::Debug for BotBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotBuilder")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BotBuilder {
+    /// The bot's event handler.
+    pub fn handler(mut self, handler: impl Handler) -> Self {
+        self.handler = Arc::new(handler);
+        self
+    }
+
+    /// Adds a command.
+    pub fn command(mut self, command: Command) -> Self {
+        self.commands.push(command);
+        self
+    }
+
+    /// Where the token is kept; by default a file (see [`FileStore`]).
+    pub fn token_store(mut self, store: impl TokenStore + 'static) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// How the login URL is opened; by default the system browser.
+    pub fn browser(mut self, browser: Browser) -> Self {
+        self.browser = browser;
+        self
+    }
+
+    /// How often the socket sends a heartbeat (default 30 s, well inside Glimesh's 60 s).
+    pub fn heartbeat(mut self, every: Duration) -> Self {
+        self.heartbeat = every;
+        self
+    }
+
+    /// How long running handlers may take to finish at shutdown (default 10 s).
+    pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The bot, ready to run.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no token path is configured and there is no data directory;
+    /// [`Error::Http`] when the HTTP client cannot be built.
+    pub fn build(self) -> Result<Bot> {
+        let config = self.config;
+        let glimesh = &config.glimesh;
+        let app = OAuthApp {
+            base_url: glimesh.base_url.clone(),
+            client_id: glimesh.client_id.clone(),
+            client_secret: glimesh.client_secret.clone(),
+            redirect_uri: glimesh.redirect_uri.clone(),
+            scopes: glimesh.scopes.clone(),
+        };
+        let store = match self.store {
+            Some(store) => store,
+            None => {
+                let path = config
+                    .auth
+                    .token_path
+                    .clone()
+                    .or_else(|| FileStore::default_path(&glimesh.client_id))
+                    .ok_or_else(|| Error::Config {
+                        key: "auth.token_path".into(),
+                        message: "there is no data directory to keep the token in; set a path"
+                            .into(),
+                    })?;
+                Arc::new(FileStore::new(path))
+            }
+        };
+        let options = LoginOptions {
+            flow: config.auth.flow,
+            browser: self.browser,
+            ..LoginOptions::default()
+        };
+        let credentials = Arc::new(Credentials::new(app, store, options)?);
+        Ok(Bot {
+            api: Api::new(credentials)?,
+            commands: Arc::new(commands::Commands::new(
+                config.bot.prefix.clone(),
+                self.commands,
+            )),
+            handler: self.handler,
+            heartbeat: self.heartbeat,
+            deadline: self.deadline,
+            shutdown: Shutdown::default(),
+            progress: watch::Sender::new(Progress::default()),
+            config,
+        })
+    }
+}
+
+/// A chat bot: a [`Handler`] and [`Command`]s, running in the configured channels.
+pub struct Bot {
+    config: Config,
+    api: Api,
+    handler: Arc<dyn Handler>,
+    commands: Arc<commands::Commands>,
+    heartbeat: Duration,
+    deadline: Duration,
+    shutdown: Shutdown,
+    progress: watch::Sender<Progress>,
+}
+
+impl std::fmt::Debug for Bot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bot")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A channel's parts while the bot runs.
+struct Running {
+    queue: mpsc::Sender<Work>,
+    subscribed_before: bool,
+}
+
+impl Bot {
+    /// Starts setting up a bot with this configuration.
+    pub fn builder(config: Config) -> BotBuilder {
+        BotBuilder {
+            config,
+            handler: Arc::new(handler::NoHandler),
+            commands: Vec::new(),
+            store: None,
+            browser: Browser::default(),
+            heartbeat: Duration::from_secs(30),
+            deadline: Duration::from_secs(10),
+        }
+    }
+
+    /// A handle that stops the bot.
+    pub fn shutdown(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Follows the bot's progress: channels ready, newest message handled.
+    pub(crate) fn progress(&self) -> watch::Receiver<Progress> {
+        self.progress.subscribe()
+    }
+
+    /// The API client the bot uses.
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    /// Runs until Ctrl-C, SIGTERM or [`Shutdown::trigger`]: logs in (the first time), joins
+    /// the channels, and handles their events.
+    ///
+    /// # Errors
+    /// When login fails, a configured channel does not exist, or the server refuses a
+    /// subscription. Lost connections are not errors: the bot reconnects.
+    pub async fn run(self) -> Result<()> {
+        let stop = self.shutdown.0.clone();
+        let signals = tokio::spawn(stop_on_signal(stop.clone()));
+        let outcome = self.serve(stop).await;
+        signals.abort();
+        outcome
+    }
+
+    async fn serve(self, stop: CancellationToken) -> Result<()> {
+        let me = self
+            .api
+            .run::<Myself>(myself::Variables)
+            .await?
+            .myself
+            .ok_or_else(|| Error::Auth("the token has no user".into()))?;
+        let me = User {
+            id: me.id,
+            username: me.username,
+        };
+        tracing::info!(user = %me.username, "logged in");
+        let flush = CancellationToken::new();
+        let running_handlers = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
+        let (mut channels, mut topics, mut tasks, mut senders) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for username in &self.config.bot.channels {
+            let (channel, last_seen) = self.resolve(username).await?;
+            topics.extend([
+                Topic::Chat {
+                    channel_id: channel.id.clone(),
+                },
+                Topic::Followers {
+                    streamer_id: channel.streamer.id.clone(),
+                },
+                Topic::Channel {
+                    channel_id: channel.id.clone(),
+                },
+            ]);
+            let rate =
+                sender::RateLimit::new(self.config.sending.per_second, self.config.sending.burst);
+            let (outbox, sending) =
+                sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
+            senders.push(sending);
+            let ctx = Context::new(
+                channel,
+                me.clone(),
+                self.api.clone(),
+                outbox,
+                Arc::clone(&self.commands),
+            );
+            let (queue, work) = mpsc::channel(CHANNEL_QUEUE);
+            let worker = Worker {
+                ctx,
+                handler: Arc::clone(&self.handler),
+                commands: Arc::clone(&self.commands),
+                running: Arc::clone(&running_handlers),
+                deadline: self.deadline,
+                last_seen,
+                cooldowns: cooldown::Cooldowns::default(),
+                progress: self.progress.clone(),
+            };
+            tasks.push(tokio::spawn(worker.run(work, stop.clone())));
+            channels.push(Running {
+                queue,
+                subscribed_before: false,
+            });
+        }
+        let (events, mut incoming) = mpsc::channel(SOCKET_QUEUE);
+        let options = SocketOptions {
+            base_url: self.config.glimesh.base_url.clone(),
+            heartbeat: self.heartbeat,
+        };
+        let mut socket = tokio::spawn(socket::run(
+            options,
+            Arc::clone(self.api.credentials()),
+            Arc::from(topics),
+            events,
+            stop.clone(),
+        ));
+        let mut socket_ended = false;
+        let outcome = loop {
+            tokio::select! {
+                event = incoming.recv() => match event {
+                    Some(event) => route(&mut channels, event).await,
+                    None => break Ok(()),
+                },
+                ended = &mut socket => {
+                    socket_ended = true;
+                    break ended.unwrap_or_else(|e| Err(Error::Socket(format!("the socket task failed: {e}"))));
+                }
+            }
+        };
+        // Stop taking events, let the workers finish what runs, then send what is queued.
+        stop.cancel();
+        drop(channels);
+        for task in tasks {
+            let _ = task.await;
+        }
+        flush.cancel();
+        for task in senders {
+            let _ = task.await;
+        }
+        if !socket_ended {
+            let _ = socket.await;
+        }
+        tracing::info!("stopped");
+        outcome
+    }
+
+    /// A configured channel, and the id of its newest message (0 when it has none).
+    async fn resolve(&self, username: &str) -> Result<(Channel, u64)> {
+        let variables = channel_by_streamer::Variables {
+            username: Some(username.to_owned()),
+        };
+        let missing = || Error::Config {
+            key: "bot.channels".into(),
+            message: format!(
+                "there is no channel of a streamer named {username:?} on this instance; check the name"
+            ),
+        };
+        let found = match self.api.run::<ChannelByStreamer>(variables).await {
+            Ok(found) => found.channel.ok_or_else(missing)?,
+            Err(Error::GraphQl(messages))
+                if messages.iter().any(|m| m == "Could not find resource") =>
+            {
+                return Err(missing());
+            }
+            Err(e) => return Err(e),
+        };
+        let newest = found
+            .chat_messages
+            .and_then(|page| page.edges)
+            .and_then(|edges| {
+                edges
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.node)
+                    .next_back()
+            })
+            .and_then(|node| node.id.parse().ok())
+            .unwrap_or(0);
+        let channel = Channel {
+            id: found.id.ok_or_else(missing)?,
+            streamer: User {
+                id: found.streamer.id,
+                username: found.streamer.username,
+            },
+            title: found.title.unwrap_or_default(),
+        };
+        Ok((channel, newest))
+    }
+}
+
+/// Passes a socket event to its channel's worker, waiting while that worker is busy.
+async fn route(channels: &mut [Running], event: SocketEvent) {
+    let (index, work) = match event {
+        SocketEvent::Subscribed(topic) if topic % TOPICS_PER_CHANNEL == 0 => {
+            let channel = &mut channels[topic / TOPICS_PER_CHANNEL];
+            let first = !channel.subscribed_before;
+            channel.subscribed_before = true;
+            (topic / TOPICS_PER_CHANNEL, Work::Subscribed { first })
+        }
+        SocketEvent::Subscribed(_) => return,
+        SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
+    };
+    if let Some(channel) = channels.get(index) {
+        let _ = channel.queue.send(work).await;
+    }
+}
+
+/// Cancels `stop` on Ctrl-C or SIGTERM.
+async fn stop_on_signal(stop: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            tracing::info!("stopping");
+            stop.cancel();
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_ok() {
+        stop.cancel();
+    }
+}

@@ -1,0 +1,155 @@
+//! Each channel's outgoing messages: one ordered queue, split to Glimesh's length, sent no
+//! faster than the configured rate (the server has no flood control, so the bot keeps its own).
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::Api;
+use crate::api::queries::{CreateChatMessage, create_chat_message};
+use crate::bot::split::{MAX_MESSAGE_GRAPHEMES, split_message};
+use crate::error::{Error, Result};
+
+/// How many messages may wait in one channel's queue before `send` waits for room.
+const QUEUE: usize = 1024;
+
+/// A message to send, split into parts, and who waits for the outcome.
+struct Outgoing {
+    parts: Vec<String>,
+    done: oneshot::Sender<Result<()>>,
+}
+
+/// The sending end of a channel's queue.
+#[derive(Clone)]
+pub(crate) struct Outbox {
+    tx: mpsc::Sender<Outgoing>,
+}
+
+impl Outbox {
+    /// Queues a message (all its parts together, so concurrent sends do not interleave) and
+    /// waits for the server's answer. The message is sent even if the waiter goes away.
+    pub(crate) async fn send(&self, text: String) -> Result<()> {
+        let parts = split_message(&text, MAX_MESSAGE_GRAPHEMES);
+        if parts.is_empty() {
+            return Ok(());
+        }
+        let (done, outcome) = oneshot::channel();
+        self.tx.send(Outgoing { parts, done }).await.map_err(|_| {
+            Error::Socket("the bot is shutting down; the message was not queued".into())
+        })?;
+        outcome
+            .await
+            .unwrap_or_else(|_| Err(Error::Socket("the bot stopped before sending".into())))
+    }
+}
+
+/// A token bucket: `burst` messages at once, then `per_second`.
+#[derive(Debug, Clone)]
+pub(crate) struct RateLimit {
+    per_second: f64,
+    burst: f64,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl RateLimit {
+    pub(crate) fn new(per_second: f64, burst: u32) -> Self {
+        let burst = f64::from(burst.max(1));
+        Self {
+            per_second,
+            burst,
+            tokens: burst,
+            refilled: Instant::now(),
+        }
+    }
+
+    /// Waits until one more message may go.
+    pub(crate) async fn acquire(&mut self) {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + (now - self.refilled).as_secs_f64() * self.per_second).min(self.burst);
+        self.refilled = now;
+        if self.tokens < 1.0 {
+            let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.per_second);
+            tokio::time::sleep(wait).await;
+            self.refilled += wait;
+            self.tokens = 1.0;
+        }
+        self.tokens -= 1.0;
+    }
+}
+
+/// Starts a channel's sender. It runs until `flush` is cancelled, then sends what is still
+/// queued and ends.
+pub(crate) fn spawn(
+    api: Api,
+    channel_id: String,
+    mut rate: RateLimit,
+    flush: CancellationToken,
+) -> (Outbox, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = mpsc::channel::<Outgoing>(QUEUE);
+    let task = tokio::spawn(async move {
+        loop {
+            let outgoing = tokio::select! {
+                outgoing = rx.recv() => outgoing,
+                _ = flush.cancelled() => {
+                    rx.close();
+                    rx.recv().await
+                }
+            };
+            let Some(Outgoing { parts, done }) = outgoing else {
+                break;
+            };
+            let mut outcome = Ok(());
+            for part in parts {
+                rate.acquire().await;
+                let variables = create_chat_message::Variables {
+                    channel_id: channel_id.clone(),
+                    message: create_chat_message::ChatMessageInput {
+                        message: Some(part),
+                    },
+                };
+                if let Err(e) = api.run::<CreateChatMessage>(variables).await {
+                    tracing::warn!(error = %e, "a chat message was not sent");
+                    outcome = Err(e);
+                    break;
+                }
+            }
+            let _ = done.send(outcome);
+        }
+    });
+    (Outbox { tx }, task)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_limit_allows_a_burst_then_the_rate() {
+        let mut rate = RateLimit::new(2.0, 3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            rate.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO, "the burst goes at once");
+        for _ in 0..4 {
+            rate.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(2), "then two a second");
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let idle = Instant::now();
+        for _ in 0..3 {
+            rate.acquire().await;
+        }
+        assert_eq!(
+            idle.elapsed(),
+            Duration::ZERO,
+            "an idle bucket refills up to the burst, no more"
+        );
+        rate.acquire().await;
+        assert_eq!(idle.elapsed(), Duration::from_millis(500));
+    }
+}

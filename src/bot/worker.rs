@@ -1,0 +1,230 @@
+//! A channel's worker: runs the handler for the channel's events, one at a time and in order,
+//! and after every (re)subscription delivers the messages the socket could not.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use tokio::sync::{Semaphore, mpsc, watch};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::api::queries::{RecentChatMessages, recent_chat_messages};
+use crate::bot::commands::Commands;
+use crate::bot::cooldown::Cooldowns;
+use crate::bot::{Context, Handler};
+use crate::error::{Error, Result};
+use crate::model::ChatMessage;
+use crate::socket::Event;
+
+/// How many messages one catch-up page asks for.
+const CATCH_UP_PAGE: i64 = 100;
+/// How many pages a catch-up reads at most; a longer gap is reported as lost.
+const CATCH_UP_PAGES: usize = 20;
+
+/// What a worker is given to do.
+#[derive(Debug)]
+pub(crate) enum Work {
+    /// The channel's chat is subscribed: the first time, or again after a reconnect.
+    Subscribed { first: bool },
+    /// Something happened.
+    Event(Event),
+}
+
+/// One channel's worker.
+pub(crate) struct Worker {
+    pub(crate) ctx: Context,
+    pub(crate) handler: Arc<dyn Handler>,
+    pub(crate) commands: Arc<Commands>,
+    /// How many handlers may run at once across all channels.
+    pub(crate) running: Arc<Semaphore>,
+    /// How long a running handler may take to finish once the bot stops.
+    pub(crate) deadline: Duration,
+    /// The id of the newest message seen; older ones are duplicates.
+    pub(crate) last_seen: u64,
+    pub(crate) cooldowns: Cooldowns,
+    /// Where the worker reports what it has done, for whoever waits on the bot.
+    pub(crate) progress: watch::Sender<Progress>,
+}
+
+/// How far a bot has come: channels ready, and the newest message handled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Progress {
+    pub(crate) ready: usize,
+    pub(crate) handled: u64,
+}
+
+impl Worker {
+    /// Works until the queue ends or `stop` is cancelled; then finishes the current event
+    /// (within the deadline) and leaves the rest.
+    pub(crate) async fn run(mut self, mut queue: mpsc::Receiver<Work>, stop: CancellationToken) {
+        let span = tracing::info_span!("channel", name = %self.ctx.channel().streamer.username);
+        let deadline = self.deadline;
+        async move {
+            loop {
+                let work = tokio::select! {
+                    biased;
+                    _ = stop.cancelled() => break,
+                    work = queue.recv() => match work { Some(work) => work, None => break },
+                };
+                let done = self.handle(work);
+                tokio::pin!(done);
+                tokio::select! {
+                    () = &mut done => {}
+                    () = async { stop.cancelled().await; tokio::time::sleep(deadline).await } => {
+                        tracing::warn!("a handler did not finish before the shutdown deadline");
+                        break;
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await;
+    }
+
+    async fn handle(&mut self, work: Work) {
+        let ctx = self.ctx.clone();
+        let handler = Arc::clone(&self.handler);
+        match work {
+            Work::Subscribed { first } => {
+                if first {
+                    self.call("ready", handler.on_ready(&ctx)).await;
+                    self.progress.send_modify(|p| p.ready += 1);
+                } else {
+                    self.call("reconnect", handler.on_reconnect(&ctx)).await;
+                }
+                match self.missed_messages().await {
+                    Ok(missed) => {
+                        for message in missed {
+                            self.message(message).await;
+                        }
+                    }
+                    Err(e) => handler.on_error(&ctx, e).await,
+                }
+            }
+            Work::Event(Event::Chat(message)) => self.message(message).await,
+            Work::Event(Event::Follow(follow)) => {
+                self.call("follow", handler.on_follow(&ctx, &follow)).await
+            }
+            Work::Event(Event::ChannelUpdate(update)) => {
+                self.call("channel update", handler.on_channel_update(&ctx, &update))
+                    .await;
+            }
+        }
+    }
+
+    /// Hands a message to the handler and the commands, once, unless the bot wrote it.
+    async fn message(&mut self, message: ChatMessage) {
+        if let Some(seq) = message.seq() {
+            if seq <= self.last_seen {
+                return;
+            }
+            self.last_seen = seq;
+        }
+        if message.author.id != self.ctx.me().id {
+            self.handle_message(&message).await;
+        }
+        let seq = self.last_seen;
+        self.progress.send_if_modified(|p| {
+            let newer = seq > p.handled;
+            p.handled = p.handled.max(seq);
+            newer
+        });
+    }
+
+    async fn handle_message(&mut self, message: &ChatMessage) {
+        let span = tracing::debug_span!("message", id = %message.id);
+        let (ctx, handler, commands) = (
+            self.ctx.clone(),
+            Arc::clone(&self.handler),
+            Arc::clone(&self.commands),
+        );
+        async {
+            self.call("message", handler.on_message(&ctx, message))
+                .await;
+            let _permit = self.running.acquire().await;
+            let command = commands.dispatch(&ctx, message, &mut self.cooldowns);
+            // The cooldowns are borrowed by the dispatch, so the panic guard is inlined here.
+            let outcome = AssertUnwindSafe(command).catch_unwind().await;
+            report(&ctx, &*handler, "command", outcome).await;
+        }
+        .instrument(span)
+        .await;
+    }
+
+    /// Runs one handler method, with a permit, catching its panic.
+    async fn call(&self, what: &'static str, method: impl Future<Output = Result<()>>) {
+        let _permit = self.running.acquire().await;
+        let outcome = AssertUnwindSafe(method).catch_unwind().await;
+        report(&self.ctx, &*self.handler, what, outcome).await;
+    }
+
+    /// The channel's messages newer than the last one seen, oldest first, read back page by
+    /// page from the newest.
+    async fn missed_messages(&self) -> Result<Vec<ChatMessage>> {
+        let mut missed = Vec::new();
+        let mut before = None;
+        for _ in 0..CATCH_UP_PAGES {
+            let variables = recent_chat_messages::Variables {
+                channel_id: Some(self.ctx.channel().id.clone()),
+                last: Some(CATCH_UP_PAGE),
+                before,
+            };
+            let page = self.ctx.api().run::<RecentChatMessages>(variables).await?;
+            let Some(page) = page.channel.and_then(|c| c.chat_messages) else {
+                return Ok(missed);
+            };
+            let nodes: Vec<ChatMessage> = page
+                .edges
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.node)
+                .map(ChatMessage::from)
+                .collect();
+            let reached_seen = nodes
+                .iter()
+                .any(|m| m.seq().is_none_or(|seq| seq <= self.last_seen));
+            missed.extend(
+                nodes
+                    .into_iter()
+                    .rev()
+                    .filter(|m| m.seq().is_some_and(|seq| seq > self.last_seen)),
+            );
+            if reached_seen || !page.page_info.has_previous_page {
+                missed.reverse();
+                return Ok(missed);
+            }
+            before = page.page_info.start_cursor;
+        }
+        tracing::warn!(
+            pages = CATCH_UP_PAGES,
+            "the gap is longer than a catch-up reads; older messages are lost"
+        );
+        missed.reverse();
+        Ok(missed)
+    }
+}
+
+/// Sends a failed or panicked handler's error to `on_error`.
+async fn report(
+    ctx: &Context,
+    handler: &dyn Handler,
+    what: &'static str,
+    outcome: std::thread::Result<Result<()>>,
+) {
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => handler.on_error(ctx, error).await,
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".into());
+            tracing::error!(handler = what, panic = %text, "a handler panicked; the bot carries on");
+            handler.on_error(ctx, Error::Panic(text)).await;
+        }
+    }
+}

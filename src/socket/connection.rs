@@ -1,0 +1,276 @@
+//! The socket's I/O: connect, drive a [`Session`], and reconnect with backoff for as long as
+//! the bot runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::auth::Credentials;
+use crate::backoff::Backoff;
+use crate::error::{Error, Result};
+use crate::socket::session::{Event, Received, Session, SessionError, Topic};
+
+/// Path of the socket, below the instance's base URL.
+pub(crate) const SOCKET_PATH: &str = "/api/graph/websocket";
+/// How long connecting (TCP, TLS and the upgrade) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the socket tells the bot runtime.
+#[derive(Debug)]
+pub(crate) enum SocketEvent {
+    /// The topic at this index is subscribed, at start or again after a reconnect.
+    Subscribed(usize),
+    /// An event of the topic at this index.
+    Event(usize, Event),
+}
+
+/// How the socket behaves.
+#[derive(Debug, Clone)]
+pub(crate) struct SocketOptions {
+    /// The instance's base URL.
+    pub(crate) base_url: Url,
+    /// How often to send a heartbeat; the server drops sockets silent for 60 s.
+    pub(crate) heartbeat: Duration,
+}
+
+/// How one connection ended.
+enum Ended {
+    Stopped,
+    Rejected,
+    Lost(String),
+}
+
+/// Keeps a socket subscribed to `topics` until `stop` is cancelled, passing events to `out`.
+/// Waits (without reading) while `out` is full, so a slow bot slows the socket instead of
+/// losing events.
+///
+/// # Errors
+/// When the server refuses a subscription or the credentials cannot be renewed.
+pub(crate) async fn run(
+    options: SocketOptions,
+    credentials: Arc<Credentials>,
+    topics: Arc<[Topic]>,
+    out: mpsc::Sender<SocketEvent>,
+    stop: CancellationToken,
+) -> Result<()> {
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
+    let mut url = socket_url(&options.base_url)?;
+    let shown = url.clone();
+    loop {
+        let token = match credentials.access_token().await {
+            Ok(token) => token,
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(error = %e, "cannot get a token for the socket; trying again");
+                if pause(&stop, backoff.next_delay()).await {
+                    return Ok(());
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("vsn", "2.0.0")
+            .append_pair("token", token.expose());
+        let ended = tokio::select! {
+            _ = stop.cancelled() => Ended::Stopped,
+            ended = connect(&url) => match ended {
+                Ok(socket) => {
+                    tracing::info!(url = %shown, "socket connected");
+                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &out, stop: &stop, options: &options };
+                    connection.serve(socket, &mut backoff).await?
+                }
+                Err(ended) => ended,
+            },
+        };
+        match ended {
+            Ended::Stopped => return Ok(()),
+            Ended::Rejected => {
+                tracing::warn!("the socket refused the token; replacing it");
+                credentials.rejected(&token).await?;
+            }
+            Ended::Lost(reason) => tracing::warn!(%reason, "socket lost; reconnecting"),
+        }
+        if pause(&stop, backoff.next_delay()).await {
+            return Ok(());
+        }
+    }
+}
+
+/// Sleeps, unless stopped first: then returns true.
+async fn pause(stop: &CancellationToken, delay: Duration) -> bool {
+    tokio::select! {
+        _ = stop.cancelled() => true,
+        _ = tokio::time::sleep(delay) => false,
+    }
+}
+
+fn socket_url(base_url: &Url) -> Result<Url> {
+    let mut url = base_url.join(SOCKET_PATH).map_err(|e| Error::Config {
+        key: "glimesh.base_url".into(),
+        message: format!("cannot form the socket URL: {e}"),
+    })?;
+    let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+    url.set_scheme(scheme).map_err(|()| Error::Config {
+        key: "glimesh.base_url".into(),
+        message: "use an http or https URL".into(),
+    })?;
+    Ok(url)
+}
+
+type WebSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the socket. The URL holds the token, so it never reaches a log or an error.
+async fn connect(url: &Url) -> Result<WebSocket, Ended> {
+    match tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        tokio_tungstenite::connect_async(url.as_str()),
+    )
+    .await
+    {
+        Err(_) => Err(Ended::Lost("connecting timed out".into())),
+        Ok(Ok((socket, _))) => Ok(socket),
+        Ok(Err(tungstenite::Error::Http(response))) if response.status() == 403 => {
+            Err(Ended::Rejected)
+        }
+        Ok(Err(tungstenite::Error::Http(response))) => Err(Ended::Lost(format!(
+            "the upgrade was answered {}",
+            response.status()
+        ))),
+        Ok(Err(e)) => Err(Ended::Lost(format!("cannot connect: {}", describe(&e)))),
+    }
+}
+
+/// An error's text without any URL it may carry.
+fn describe(error: &tungstenite::Error) -> String {
+    match error {
+        tungstenite::Error::Io(e) => e.to_string(),
+        tungstenite::Error::Url(_) => "the socket URL is not valid".into(),
+        other => other.to_string(),
+    }
+}
+
+/// One open socket.
+struct Connection<'a> {
+    session: Session,
+    out: &'a mpsc::Sender<SocketEvent>,
+    stop: &'a CancellationToken,
+    options: &'a SocketOptions,
+}
+
+impl Connection<'_> {
+    async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Result<Ended> {
+        let (mut sink, mut stream) = socket.split();
+        let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
+        let writer = tokio::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                let closing = matches!(message, Message::Close(_));
+                if sink.send(message).await.is_err() || closing {
+                    break;
+                }
+            }
+        });
+        let send = |text: String| {
+            let _ = tx.send(Message::text(text));
+        };
+        send(self.session.join());
+        let period = self.options.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Set while delivery waited on a slow bot: heartbeat replies went unread meanwhile.
+        let mut stalled = false;
+        let ended = loop {
+            let message = tokio::select! {
+                _ = self.stop.cancelled() => {
+                    send(self.session.leave());
+                    let _ = tx.send(Message::Close(None));
+                    break Ended::Stopped;
+                }
+                _ = heartbeat.tick() => {
+                    match self.session.heartbeat() {
+                        Some(frame) => send(frame),
+                        None if stalled => send(self.session.keepalive()),
+                        None => break Ended::Lost("no heartbeat reply".into()),
+                    }
+                    stalled = false;
+                    continue;
+                }
+                message = stream.next() => message,
+            };
+            let text = match message {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Close(_))) | None => {
+                    break Ended::Lost("the server closed the socket".into());
+                }
+                Some(Err(e)) => break Ended::Lost(describe(&e)),
+                Some(Ok(_)) => continue,
+            };
+            let event = match self.session.receive(&text) {
+                Ok(Received::Send(frames)) => {
+                    frames.into_iter().for_each(send);
+                    continue;
+                }
+                Ok(Received::Nothing) => continue,
+                Ok(Received::Subscribed(index)) => {
+                    if self.session.all_subscribed() {
+                        backoff.reset();
+                    }
+                    SocketEvent::Subscribed(index)
+                }
+                Ok(Received::Event(index, event)) => SocketEvent::Event(index, event),
+                Err(SessionError::Malformed(reason)) => {
+                    tracing::warn!(%reason, "skipped a frame");
+                    continue;
+                }
+                Err(refused @ SessionError::Refused(_)) => {
+                    drop(tx);
+                    let _ = writer.await;
+                    return Err(Error::Socket(refused.to_string()));
+                }
+            };
+            match self.deliver(event, &mut heartbeat, &send).await {
+                Some(waited) => stalled |= waited,
+                None => {
+                    send(self.session.leave());
+                    let _ = tx.send(Message::Close(None));
+                    break Ended::Stopped;
+                }
+            }
+        };
+        drop(tx);
+        // The writer ends once it has sent everything queued (a leave and a close when stopping).
+        let _ = writer.await;
+        Ok(ended)
+    }
+
+    /// Passes an event on, waiting while the runtime is full. Returns whether it had to wait,
+    /// or `None` when the bot is stopping.
+    async fn deliver(
+        &mut self,
+        event: SocketEvent,
+        heartbeat: &mut tokio::time::Interval,
+        send: &impl Fn(String),
+    ) -> Option<bool> {
+        let event = match self.out.try_send(event) {
+            Ok(()) => return Some(false),
+            Err(mpsc::error::TrySendError::Closed(_)) => return None,
+            Err(mpsc::error::TrySendError::Full(event)) => event,
+        };
+        let delivery = self.out.send(event);
+        tokio::pin!(delivery);
+        loop {
+            tokio::select! {
+                _ = self.stop.cancelled() => return None,
+                sent = &mut delivery => return sent.ok().map(|()| true),
+                // Keep the server from closing a socket that is only slow to be read.
+                _ = heartbeat.tick() => send(self.session.keepalive()),
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The bot runtime against the emulator: events in, handler calls and chat lines out.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{RunningBot, Seen, bot_sim, channel, chat_log, control, post_chat, start_bot};
+use glimbot::sim::{SimOptions, World};
+use glimbot::{Command, Context};
+use serde_json::json;
+
+fn ping() -> Command {
+    Command::new("ping", "Answers pong", |call| async move {
+        call.reply("pong").await
+    })
+}
+
+/// Waits until the channel's log holds `count` messages by the bot.
+async fn bot_lines(sim: &glimbot::sim::Sim, channel_id: &str, count: usize) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    loop {
+        let lines: Vec<String> = chat_log(sim, channel_id)
+            .await
+            .into_iter()
+            .filter(|m| m["username"] == glimbot::sim::BOT)
+            .map(|m| m["message"].as_str().unwrap().to_owned())
+            .collect();
+        if lines.len() >= count || tokio::time::Instant::now() > deadline {
+            return lines;
+        }
+        // The emulator has no push for the bot's own sends to a test, so the log is polled.
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_message_reaches_the_handler_and_a_command_reply_reaches_the_chat() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut bot = start_bot(&sim, &["streamer"], |b| b.command(ping())).await;
+
+    post_chat(&sim, &channel_id, "viewer", "hello bot").await;
+    assert_eq!(
+        bot.next_message().await,
+        ("streamer".into(), "viewer".into(), "hello bot".into())
+    );
+
+    post_chat(&sim, &channel_id, "viewer", "!ping").await;
+    assert_eq!(
+        bot.next_message().await.2,
+        "!ping",
+        "on_message sees commands too"
+    );
+    assert_eq!(bot_lines(&sim, &channel_id, 1).await, ["@viewer pong"]);
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn two_channels_share_a_socket_and_each_sees_only_its_own_events_in_order() {
+    let world =
+        World::seed_with("[[users]]\nusername = \"alice\"\n[[channels]]\nstreamer = \"alice\"\n")
+            .unwrap();
+    let sim = common::sim_with(SimOptions {
+        world,
+        auto_approve: Some("glimbot".into()),
+        ..SimOptions::default()
+    })
+    .await;
+    let (streamer, alice) = (
+        channel(sim.info()),
+        sim.info().channel_id("alice").unwrap().to_owned(),
+    );
+    let mut bot = start_bot(&sim, &["streamer", "alice"], |b| b).await;
+    assert_eq!(sim.stats().sockets_open, 1);
+
+    for i in 0..20 {
+        let (id, name) = if i % 3 == 0 {
+            (&alice, "alice")
+        } else {
+            (&streamer, "streamer")
+        };
+        post_chat(&sim, id, "viewer", &format!("{name} {i}")).await;
+    }
+    let mut per_channel: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for _ in 0..20 {
+        let (channel, _, text) = bot.next_message().await;
+        assert!(text.starts_with(&channel), "{text} arrived in {channel}");
+        per_channel.entry(channel).or_default().push(text);
+    }
+    let expected = |name: &str, keep: fn(usize) -> bool| -> Vec<String> {
+        (0..20)
+            .filter(|i| keep(*i))
+            .map(|i| format!("{name} {i}"))
+            .collect()
+    };
+    assert_eq!(per_channel["alice"], expected("alice", |i| i % 3 == 0));
+    assert_eq!(
+        per_channel["streamer"],
+        expected("streamer", |i| i % 3 != 0)
+    );
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn dropped_sockets_lose_and_duplicate_nothing() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
+
+    let mut texts = Vec::new();
+    let post = async |from: usize| {
+        for i in from..from + 50 {
+            post_chat(&sim, &channel_id, "viewer", &format!("m{i}")).await;
+        }
+    };
+    for round in 0..10 {
+        post(round * 100).await;
+        control(&sim, "sockets/drop", json!({})).await;
+        // Posted while the bot is away: only its catch-up can deliver these.
+        post(round * 100 + 50).await;
+        loop {
+            match bot.next().await {
+                Seen::Message { text, .. } => texts.push(text),
+                Seen::Reconnected(_) => break,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    while texts.len() < 1000 {
+        texts.push(bot.next_message().await.2);
+    }
+    let expected: Vec<String> = (0..1000).map(|i| format!("m{i}")).collect();
+    assert_eq!(texts, expected);
+    assert_eq!(
+        sim.stats().sockets_accepted,
+        11,
+        "ten drops, ten reconnects"
+    );
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn follows_and_channel_updates_reach_their_methods() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
+
+    control(
+        &sim,
+        "follow",
+        json!({"channel_id": channel_id, "username": "viewer"}),
+    )
+    .await;
+    control(
+        &sim,
+        "channel",
+        json!({"channel_id": channel_id, "title": "Speedrun night"}),
+    )
+    .await;
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        seen.push(bot.next().await);
+    }
+    assert!(
+        seen.contains(&Seen::Follow {
+            channel: "streamer".into(),
+            follower: "viewer".into()
+        }),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&Seen::Update {
+            channel: "streamer".into(),
+            title: Some("Speedrun night".into())
+        }),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&Seen::Message {
+        channel: "streamer".into(),
+        author: "viewer".into(),
+        text: " just followed the stream!".into()
+    }));
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn long_replies_are_split_and_bursts_keep_to_the_rate() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let long = "日本語のテキスト ".repeat(66); // 594 characters of three-byte letters, with spaces
+    let reply = long.clone();
+    let burst = Command::new("burst", "Sends 100 messages", |call| async move {
+        let sends = (0..100).map(|i| call.ctx.send(format!("burst {i}")));
+        for outcome in futures_util::future::join_all(sends).await {
+            outcome?;
+        }
+        Ok(())
+    });
+    let bot = start_bot(&sim, &["streamer"], move |b| {
+        b.command(Command::new("long", "A long reply", move |call| {
+            let reply = reply.clone();
+            async move { call.ctx.send(reply).await }
+        }))
+        .command(burst)
+    })
+    .await;
+
+    post_chat(&sim, &channel_id, "viewer", "!long").await;
+    let parts = bot_lines(&sim, &channel_id, 3).await;
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    for part in &parts {
+        assert!(
+            part.chars().count() <= 255,
+            "{} characters",
+            part.chars().count()
+        );
+    }
+    assert_eq!(parts.join(" "), long.trim_end());
+
+    // The test configuration allows 200 a second after a burst of 20: 100 take at least 0.4 s.
+    let started = std::time::Instant::now();
+    post_chat(&sim, &channel_id, "viewer", "!burst").await;
+    let lines = bot_lines(&sim, &channel_id, 103).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    let burst: Vec<String> = lines[3..].to_vec();
+    assert_eq!(
+        burst,
+        (0..100).map(|i| format!("burst {i}")).collect::<Vec<_>>()
+    );
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_panicking_handler_does_not_stop_the_next_message() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
+    post_chat(&sim, &channel_id, "viewer", "panic!").await;
+    post_chat(&sim, &channel_id, "viewer", "still there?").await;
+    match bot.next().await {
+        Seen::Error { error, .. } => assert!(error.contains("asked to panic"), "{error}"),
+        other => panic!("expected the panic to reach on_error, got {other:?}"),
+    }
+    assert_eq!(bot.next_message().await.2, "still there?");
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn cooldowns_and_moderator_commands_behave_for_viewers_and_moderators() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let shoutout = Command::new("so", "Shouts out a user", |call| async move {
+        call.ctx
+            .send(format!("Go follow {}!", call.args.join(" ")))
+            .await
+    })
+    .moderators_only();
+    let cooled = Command::new(
+        "hug",
+        "Hugs",
+        |call| async move { call.reply("hug!").await },
+    )
+    .user_cooldown(Duration::from_secs(3600));
+    let mut bot = start_bot(&sim, &["streamer"], |b| b.command(shoutout).command(cooled)).await;
+
+    for (who, text) in [
+        ("viewer", "!so someone"),
+        ("streamer", "!so viewer"),
+        ("viewer", "!hug"),
+        ("viewer", "!hug"),
+        ("streamer", "!hug"),
+    ] {
+        post_chat(&sim, &channel_id, who, text).await;
+        bot.next_message().await;
+    }
+    post_chat(&sim, &channel_id, "viewer", "done").await;
+    bot.next_message().await;
+    let lines = bot_lines(&sim, &channel_id, 3).await;
+    assert_eq!(
+        lines,
+        ["Go follow viewer!", "@viewer hug!", "@streamer hug!"]
+    );
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_sends_everything_still_queued() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let flood = Command::new("flood", "Queues 30 messages", |call| async move {
+        let ctx: Context = call.ctx.clone();
+        let sends = (0..30).map(|i| ctx.send(format!("queued {i}")));
+        futures_util::future::join_all(sends).await;
+        Ok(())
+    });
+    let mut config = common::config(&sim, &["streamer"]);
+    config.sending = glimbot::SendingConfig {
+        per_second: 20.0,
+        burst: 1,
+    };
+    let bot = common::start_bot_with(&sim, config, |b| {
+        b.command(flood).shutdown_deadline(Duration::from_millis(1))
+    })
+    .await;
+    post_chat(&sim, &channel_id, "viewer", "!flood").await;
+    // The first message out means all 30 are queued; at 20 a second the rest are still waiting.
+    assert_eq!(bot_lines(&sim, &channel_id, 1).await[0], "queued 0");
+    let RunningBot { shutdown, task, .. } = bot;
+    shutdown.trigger();
+    task.await.unwrap().unwrap();
+    let lines: Vec<String> = chat_log(&sim, &channel_id)
+        .await
+        .into_iter()
+        .filter(|m| m["username"] == glimbot::sim::BOT)
+        .map(|m| m["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        (0..30).map(|i| format!("queued {i}")).collect::<Vec<_>>()
+    );
+}
