@@ -1,4 +1,12 @@
-//! glimbot: chat bots for Glimesh.
+#![doc = include_str!("../README.md")]
+//!
+//! ## The example bot, in full
+//!
+//! `bots/mybot.rs`, which `cargo run --bin mybot` runs:
+//!
+//! ```no_run
+#![doc = include_str!("../bots/mybot.rs")]
+//! ```
 
 mod api;
 mod auth;
