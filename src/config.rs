@@ -13,19 +13,11 @@ use toml::{Table, Value};
 use url::{Host, Url};
 
 use crate::auth::Flow;
+use crate::auth::oauth::SCOPES as GLIMESH_SCOPES;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 const SECTIONS: [&str; 4] = ["glimesh", "bot", "auth", "sending"];
-/// The scopes a Glimesh OAuth application can request.
-const VALID_SCOPES: [&str; 6] = [
-    "public",
-    "email",
-    "chat",
-    "streamkey",
-    "follow",
-    "stream_info",
-];
 const DEFAULT_SCOPES: [&str; 2] = ["public", "chat"];
 const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1:8910/callback";
 const DEFAULT_PREFIX: &str = "!";
@@ -358,8 +350,11 @@ fn glimesh(values: &Values) -> Result<GlimeshConfig> {
     let redirect_uri = redirect_url(redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI))?;
     let scopes = values.list(&SCOPES)?;
     let scopes = scopes.unwrap_or_else(|| DEFAULT_SCOPES.map(String::from).into());
-    if let Some(bad) = scopes.iter().find(|s| !VALID_SCOPES.contains(&s.as_str())) {
-        let hint = suggestion(bad, &VALID_SCOPES, ("\"", "\""), "scopes");
+    if let Some(bad) = scopes
+        .iter()
+        .find(|s| !GLIMESH_SCOPES.contains(&s.as_str()))
+    {
+        let hint = suggestion(bad, &GLIMESH_SCOPES, ("\"", "\""), "scopes");
         return Err(SCOPES.error(format!("{bad:?} is not a Glimesh scope; {hint}")));
     }
     Ok(GlimeshConfig {

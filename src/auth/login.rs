@@ -88,32 +88,25 @@ pub(crate) async fn login(
     let state = random_token();
     let verifier = random_token();
     let mut redirect_uri = client.app().redirect_uri.clone();
-    let code = if is_loopback(&redirect_uri) {
-        let listener = bind(&redirect_uri).await?;
-        if redirect_uri.port() == Some(0) {
-            let port = listener
-                .local_addr()
-                .map_err(|e| Error::Login(e.to_string()))?
-                .port();
-            let _ = redirect_uri.set_port(Some(port));
+    let listener = match is_loopback(&redirect_uri) {
+        true => Some(bind(&mut redirect_uri).await?),
+        false => None,
+    };
+    browser.open(&authorize_url(
+        client.app(),
+        &redirect_uri,
+        &state,
+        &verifier,
+    )?);
+    let code = match listener {
+        Some(listener) => {
+            let path = redirect_uri.path().to_owned();
+            within(timeout, wait_for_code(listener, path, state)).await?
         }
-        browser.open(&authorize_url(
-            client.app(),
-            &redirect_uri,
-            &state,
-            &verifier,
-        )?);
-        let path = redirect_uri.path().to_owned();
-        within(timeout, wait_for_code(listener, path, state)).await?
-    } else {
-        browser.open(&authorize_url(
-            client.app(),
-            &redirect_uri,
-            &state,
-            &verifier,
-        )?);
-        eprintln!("Then paste here the address the browser was sent to (or just the code):");
-        within(timeout, read_pasted_code(&state)).await?
+        None => {
+            eprintln!("Then paste here the address the browser was sent to (or just the code):");
+            within(timeout, read_pasted_code(&state)).await?
+        }
     };
     tracing::info!("login approved; exchanging the code for a token");
     client.exchange_code(&code, &verifier, &redirect_uri).await
@@ -132,19 +125,28 @@ fn is_loopback(uri: &Url) -> bool {
     uri.scheme() == "http" && matches!(uri.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
 }
 
-async fn bind(uri: &Url) -> Result<TcpListener> {
+/// Listens where the redirect URI points; port 0 becomes the port the system picked.
+async fn bind(uri: &mut Url) -> Result<TcpListener> {
     let host = match uri.host_str() {
         Some("[::1]") => "::1",
         Some("localhost") | None => "127.0.0.1",
         Some(host) => host,
     };
     let port = uri.port_or_known_default().unwrap_or(80);
-    TcpListener::bind((host, port)).await.map_err(|e| {
+    let listener = TcpListener::bind((host, port)).await.map_err(|e| {
         Error::Login(format!(
             "cannot listen on {host}:{port} for the login redirect ({e}); \
              free that port or pick another in glimesh.redirect_uri (and register it with the app)"
         ))
-    })
+    })?;
+    if port == 0 {
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::Login(e.to_string()))?
+            .port();
+        let _ = uri.set_port(Some(port));
+    }
+    Ok(listener)
 }
 
 /// What one request to the loopback listener turned out to be.

@@ -20,6 +20,15 @@ use crate::secret::Secret;
 pub(crate) const AUTHORIZE_PATH: &str = "/oauth/authorize";
 /// Path of the token endpoint.
 pub(crate) const TOKEN_PATH: &str = "/api/oauth/token";
+/// The scopes Glimesh knows.
+pub(crate) const SCOPES: [&str; 6] = [
+    "public",
+    "email",
+    "chat",
+    "streamkey",
+    "follow",
+    "stream_info",
+];
 /// The scope every glimbot login asks for.
 pub(crate) const CHAT_SCOPE: &str = "chat";
 

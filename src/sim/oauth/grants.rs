@@ -11,15 +11,6 @@ use url::Url;
 use crate::sim::store::User;
 use crate::sim::world::World;
 
-/// The scopes Glimesh knows; all are public.
-pub(crate) const SCOPES: [&str; 6] = [
-    "public",
-    "email",
-    "chat",
-    "streamkey",
-    "follow",
-    "stream_info",
-];
 /// How long an authorization code lives, in seconds.
 pub(crate) const CODE_TTL_SECS: i64 = 60;
 /// How long a refresh token lives, in seconds (30 days).

@@ -20,10 +20,11 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::auth::oauth::SCOPES;
 use crate::sim::Shared;
 use errors::OAuthError;
 pub(crate) use grants::{Access, Grants};
-use grants::{CODE_TTL_SECS, Code, GrantType, SCOPES, TokenRow, unix_now};
+use grants::{CODE_TTL_SECS, Code, GrantType, TokenRow, unix_now};
 
 /// Request parameters, merged from wherever the client put them.
 type Params = HashMap<String, String>;
