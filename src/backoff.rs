@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::error::Result;
+
 /// Delays that grow exponentially up to a cap, each drawn at random from zero to the current
 /// bound ("full jitter"), so that many clients retrying at once spread out.
 #[derive(Debug, Clone)]
@@ -41,6 +43,31 @@ impl Backoff {
     }
 }
 
+/// Runs `attempt` up to `attempts` times, waiting with `backoff` between tries, for as long
+/// as it fails with an error that [`crate::Error::is_retryable`] says may pass.
+pub(crate) async fn retry<T, F, Fut>(
+    attempts: u32,
+    mut backoff: Backoff,
+    doing: &str,
+    attempt: F,
+) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut tried = 1;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_retryable() && tried < attempts => {
+                tracing::warn!(error = %e, tried, "{doing} failed; trying again");
+                tokio::time::sleep(backoff.next_delay()).await;
+                tried += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +86,26 @@ mod tests {
                 "never past the cap, even after many attempts"
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_tries_again_only_while_the_error_may_pass() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = AtomicU32::new(0);
+        let backoff = || Backoff::new(Duration::from_millis(10), Duration::from_millis(10));
+        let flaky = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(crate::Error::Http("503".into()))
+        };
+        assert!(retry(3, backoff(), "asking", flaky).await.is_err());
+        assert_eq!(calls.swap(0, Ordering::SeqCst), 3, "three attempts in all");
+
+        let refused = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(crate::Error::GraphQl(vec!["unauthorized".into()]))
+        };
+        assert!(retry(3, backoff(), "asking", refused).await.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "a refusal is final");
     }
 
     #[test]

@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{RunningBot, Seen, bot_sim, channel, chat_log, control, post_chat, start_bot};
+use common::{
+    RunningBot, Seen, bot_lines, bot_sim, channel, chat_log, control, post_chat, start_bot,
+};
 use glimbot::sim::{SimOptions, World};
 use glimbot::{Command, Context};
 use serde_json::json;
@@ -14,25 +16,6 @@ fn ping() -> Command {
     Command::new("ping", "Answers pong", |call| async move {
         call.reply("pong").await
     })
-}
-
-/// Waits until the channel's log holds `count` messages by the bot.
-async fn bot_lines(sim: &glimbot::sim::Sim, channel_id: &str, count: usize) -> Vec<String> {
-    let deadline = tokio::time::Instant::now() + common::WAIT;
-    loop {
-        let lines: Vec<String> = chat_log(sim, channel_id)
-            .await
-            .into_iter()
-            .filter(|m| m["username"] == glimbot::sim::BOT)
-            .map(|m| m["message"].as_str().unwrap().to_owned())
-            .collect();
-        if lines.len() >= count || tokio::time::Instant::now() > deadline {
-            return lines;
-        }
-        // The emulator has no push for the bot's own sends to a test, so the log is polled.
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
@@ -47,13 +30,14 @@ async fn a_message_reaches_the_handler_and_a_command_reply_reaches_the_chat() {
         ("streamer".into(), "viewer".into(), "hello bot".into())
     );
 
+    let mut lines = bot_lines(&sim);
     post_chat(&sim, &channel_id, "viewer", "!ping").await;
     assert_eq!(
         bot.next_message().await.2,
         "!ping",
         "on_message sees commands too"
     );
-    assert_eq!(bot_lines(&sim, &channel_id, 1).await, ["@viewer pong"]);
+    assert_eq!(lines.take(1).await, ["@viewer pong"]);
     bot.stop().await.unwrap();
 }
 
@@ -207,8 +191,9 @@ async fn long_replies_are_split_and_bursts_keep_to_the_rate() {
     })
     .await;
 
+    let mut lines = bot_lines(&sim);
     post_chat(&sim, &channel_id, "viewer", "!long").await;
-    let parts = bot_lines(&sim, &channel_id, 3).await;
+    let parts = lines.take(3).await;
     assert_eq!(parts.len(), 3, "{parts:?}");
     for part in &parts {
         assert!(
@@ -222,13 +207,12 @@ async fn long_replies_are_split_and_bursts_keep_to_the_rate() {
     // The test configuration allows 200 a second after a burst of 20: 100 take at least 0.4 s.
     let started = std::time::Instant::now();
     post_chat(&sim, &channel_id, "viewer", "!burst").await;
-    let lines = bot_lines(&sim, &channel_id, 103).await;
+    let burst = lines.take(100).await;
     assert!(
         started.elapsed() >= Duration::from_millis(400),
         "{:?}",
         started.elapsed()
     );
-    let burst: Vec<String> = lines[3..].to_vec();
     assert_eq!(
         burst,
         (0..100).map(|i| format!("burst {i}")).collect::<Vec<_>>()
@@ -281,7 +265,13 @@ async fn cooldowns_and_moderator_commands_behave_for_viewers_and_moderators() {
     }
     post_chat(&sim, &channel_id, "viewer", "done").await;
     bot.next_message().await;
-    let lines = bot_lines(&sim, &channel_id, 3).await;
+    // Commands wait for their replies to be stored, so by "done" the log is complete.
+    let lines: Vec<String> = chat_log(&sim, &channel_id)
+        .await
+        .into_iter()
+        .filter(|m| m["username"] == glimbot::sim::BOT)
+        .map(|m| m["message"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(
         lines,
         ["Go follow viewer!", "@viewer hug!", "@streamer hug!"]
@@ -308,9 +298,10 @@ async fn shutdown_sends_everything_still_queued() {
         b.command(flood).shutdown_deadline(Duration::from_millis(1))
     })
     .await;
+    let mut lines = bot_lines(&sim);
     post_chat(&sim, &channel_id, "viewer", "!flood").await;
     // The first message out means all 30 are queued; at 20 a second the rest are still waiting.
-    assert_eq!(bot_lines(&sim, &channel_id, 1).await[0], "queued 0");
+    assert_eq!(lines.take(1).await, ["queued 0"]);
     let RunningBot { shutdown, task, .. } = bot;
     shutdown.trigger();
     task.await.unwrap().unwrap();

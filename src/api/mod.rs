@@ -3,6 +3,7 @@
 pub mod queries;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use graphql_client::GraphQLQuery;
 use reqwest::StatusCode;
@@ -10,9 +11,13 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use url::Url;
 
 use crate::auth::Credentials;
+use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
 use crate::http::send;
 use crate::secret::Secret;
+
+/// How many times a request that failed for a transient cause is tried in all.
+const API_ATTEMPTS: u32 = 4;
 
 /// Path of the GraphQL endpoint.
 pub const GRAPH_PATH: &str = "/api/graph";
@@ -91,18 +96,31 @@ impl Api {
         }
     }
 
+    /// Posts a request, trying again with backoff while it fails in transport or with a
+    /// server error. A request that timed out may have run, so a retried mutation can run
+    /// twice; a 5xx answer or a refused connection means it did not reach the API.
     async fn post<B: serde::Serialize>(
         &self,
         body: &B,
         token: &Secret,
     ) -> Result<reqwest::Response> {
-        let request = self
-            .http
-            .post(self.graph_url.clone())
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
-            .header(ACCEPT, "application/json")
-            .json(body);
-        send(request, "calling the API").await
+        let attempt = || async {
+            let request = self
+                .http
+                .post(self.graph_url.clone())
+                .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+                .header(ACCEPT, "application/json")
+                .json(body);
+            let response = send(request, "calling the API").await?;
+            match response.status() {
+                status if status.is_server_error() => {
+                    Err(Error::Http(format!("the API answered {status}")))
+                }
+                _ => Ok(response),
+            }
+        };
+        let backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+        retry(API_ATTEMPTS, backoff, "an API request", attempt).await
     }
 }
 

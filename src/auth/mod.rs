@@ -16,7 +16,7 @@ use std::time::Duration;
 use chrono::{TimeDelta, Utc};
 use tokio::sync::Mutex;
 
-use crate::backoff::Backoff;
+use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 pub use login::Browser;
@@ -173,17 +173,7 @@ impl Credentials {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Token>>,
     {
-        let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(4));
-        let mut attempt = 1;
-        loop {
-            match request().await {
-                Err(e) if e.is_retryable() && attempt < REFRESH_ATTEMPTS => {
-                    tracing::warn!(error = %e, attempt, "token request failed; trying again");
-                    tokio::time::sleep(backoff.next_delay()).await;
-                    attempt += 1;
-                }
-                result => return result,
-            }
-        }
+        let backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(4));
+        retry(REFRESH_ATTEMPTS, backoff, "a token request", request).await
     }
 }

@@ -90,6 +90,12 @@ async fn run(
     method_is_get: bool,
 ) -> Response {
     sim.store.lock().stats.graph_requests += 1;
+    if sim.faults.take_graph_error() {
+        return errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"errors": {"detail": "Internal Server Error"}}),
+        );
+    }
     let access = match access(sim, headers) {
         Ok(access) => access,
         Err(refusal) => return refusal,

@@ -21,6 +21,7 @@
 
 mod api;
 mod control;
+mod faults;
 mod oauth;
 mod pubsub;
 mod schema;
@@ -109,10 +110,12 @@ struct Shared {
     idle_timeout: Duration,
     /// Bumped to make every open socket close abruptly.
     socket_drops: watch::Sender<u64>,
+    faults: faults::Faults,
 }
 
 /// A running emulator. Dropping it stops the server.
 pub struct Sim {
+    addr: SocketAddr,
     info: WorldInfo,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -167,30 +170,45 @@ impl Sim {
             pkce: options.pkce,
             idle_timeout: options.idle_timeout,
             socket_drops: watch::Sender::new(0),
+            faults: faults::Faults::default(),
         });
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(Arc::clone(&shared));
-        let drops = shared.socket_drops.clone();
-        let task = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.await;
-                // Open sockets would keep a graceful shutdown waiting forever.
-                drops.send_modify(|n| *n += 1);
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(error = %e, "emulator server failed");
-            }
-        });
+        let (stop, task) = serve(listener, Arc::clone(&shared));
         tracing::info!(url = %info.url, "emulator listening");
         Ok(Sim {
+            addr,
             info,
             shared,
             stop: Some(stop),
             task: Some(task),
         })
+    }
+
+    /// Stops serving and starts again on the same address with the same state, as a server
+    /// restarted over its database: every socket is cut, tokens and messages stay.
+    ///
+    /// # Errors
+    /// [`SimError::Bind`] when the address cannot be bound again.
+    pub async fn restart(&mut self) -> Result<(), SimError> {
+        self.stop_serving().await;
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| SimError::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let (stop, task) = serve(listener, Arc::clone(&self.shared));
+        self.stop = Some(stop);
+        self.task = Some(task);
+        Ok(())
+    }
+
+    async fn stop_serving(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.
@@ -280,12 +298,7 @@ impl Sim {
 
     /// Stops the server, closes every socket, and waits until it has stopped.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+        self.stop_serving().await;
     }
 }
 
@@ -329,6 +342,30 @@ fn world_info(store: &store::Store, base_url: &str) -> WorldInfo {
     }
 }
 
+/// Serves until the returned sender fires (or is dropped).
+fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+) -> (tokio::sync::oneshot::Sender<()>, JoinHandle<()>) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let drops = shared.socket_drops.clone();
+    let app = router(shared);
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+            // Open sockets would keep a graceful shutdown waiting forever.
+            drops.send_modify(|n| *n += 1);
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %e, "emulator server failed");
+        }
+    });
+    (stop, task)
+}
+
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(
@@ -340,6 +377,13 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/oauth/introspect", post(oauth::introspect))
         .route(GRAPH_PATH, get(api::graph_get).post(api::graph_post))
         .route(SOCKET_PATH, get(socket::upgrade))
-        .nest("/_sim", control::routes())
+        .nest(
+            "/_sim",
+            control::routes().route("/faults", post(faults::change)),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            faults::delay,
+        ))
         .with_state(shared)
 }

@@ -54,6 +54,9 @@ pub(crate) async fn upgrade(
     let (Some(vsn), Some(access)) = (vsn, access) else {
         return StatusCode::FORBIDDEN.into_response();
     };
+    if sim.faults.refuses_upgrades() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
     match ws {
         Ok(ws) => ws.on_upgrade(move |socket| Session::run(sim, socket, vsn, access)),
         Err(rejection) => rejection.into_response(),
@@ -180,6 +183,7 @@ impl Session {
             }
         };
         match (frame.topic, frame.event) {
+            (frame::PHOENIX_TOPIC, frame::HEARTBEAT) if self.sim.faults.withholds_heartbeats() => {}
             (frame::PHOENIX_TOPIC, frame::HEARTBEAT) => {
                 self.socket_reply(&frame, ReplyStatus::Ok, json!({}))
             }

@@ -361,3 +361,28 @@ pub async fn bot_sim() -> Sim {
     })
     .await
 }
+
+/// The bot's chat lines as the emulator stores them, from the moment this is made.
+pub struct BotLines(tokio::sync::mpsc::UnboundedReceiver<glimbot::sim::ChatLine>);
+
+/// Starts watching for the bot's chat lines.
+pub fn bot_lines(sim: &Sim) -> BotLines {
+    BotLines(sim.chat_feed())
+}
+
+impl BotLines {
+    /// The bot's next `count` lines.
+    pub async fn take(&mut self, count: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        while lines.len() < count {
+            let line = tokio::time::timeout(WAIT, self.0.recv()).await;
+            let line = line
+                .unwrap_or_else(|_| panic!("the bot wrote {lines:?}, not {count} lines"))
+                .unwrap();
+            if line.username == glimbot::sim::BOT {
+                lines.push(line.message);
+            }
+        }
+        lines
+    }
+}
