@@ -316,3 +316,20 @@ async fn shutdown_sends_everything_still_queued() {
         (0..30).map(|i| format!("queued {i}")).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_channel_that_does_not_exist_is_an_error_naming_it() {
+    let sim = bot_sim().await;
+    let bot = glimbot::Bot::builder(common::config(&sim, &["streamer", "nobody"]))
+        .token_store(glimbot::MemoryStore::new())
+        .browser(common::following_browser())
+        .build()
+        .unwrap();
+    match bot.run().await {
+        Err(glimbot::Error::Config { key, message }) => {
+            assert_eq!(key, "bot.channels");
+            assert!(message.contains("\"nobody\""), "{message}");
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}

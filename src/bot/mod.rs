@@ -245,28 +245,21 @@ impl Bot {
             username: me.username,
         };
         tracing::info!(user = %me.username, "logged in");
-        let flush = CancellationToken::new();
-        let running_handlers = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
-        let (mut channels, mut topics, mut tasks, mut senders) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // Every channel is resolved before anything starts, so a wrong name stops the bot clean.
+        let mut resolved = Vec::new();
         for username in &self.config.bot.channels {
-            let (channel, last_seen) = self.resolve(username).await?;
-            topics.extend([
-                Topic::Chat {
-                    channel_id: channel.id.clone(),
-                },
-                Topic::Followers {
-                    streamer_id: channel.streamer.id.clone(),
-                },
-                Topic::Channel {
-                    channel_id: channel.id.clone(),
-                },
-            ]);
+            resolved.push(self.resolve(username).await?);
+        }
+        let flush = CancellationToken::new();
+        let running = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
+        let (mut channels, mut topics, mut workers, mut senders) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (channel, last_seen) in resolved {
+            topics.extend(topics_of(&channel));
             let rate =
                 sender::RateLimit::new(self.config.sending.per_second, self.config.sending.burst);
             let (outbox, sending) =
                 sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
-            senders.push(sending);
             let ctx = Context::new(
                 channel,
                 me.clone(),
@@ -279,13 +272,14 @@ impl Bot {
                 ctx,
                 handler: Arc::clone(&self.handler),
                 commands: Arc::clone(&self.commands),
-                running: Arc::clone(&running_handlers),
+                running: Arc::clone(&running),
                 deadline: self.deadline,
                 last_seen,
                 cooldowns: cooldown::Cooldowns::default(),
                 progress: self.progress.clone(),
             };
-            tasks.push(tokio::spawn(worker.run(work, stop.clone())));
+            workers.push(tokio::spawn(worker.run(work, stop.clone())));
+            senders.push(sending);
             channels.push(Running {
                 queue,
                 subscribed_before: false,
@@ -319,7 +313,7 @@ impl Bot {
         // Stop taking events, let the workers finish what runs, then send what is queued.
         stop.cancel();
         drop(channels);
-        for task in tasks {
+        for task in workers {
             let _ = task.await;
         }
         flush.cancel();
@@ -375,6 +369,21 @@ impl Bot {
         };
         Ok((channel, newest))
     }
+}
+
+/// A channel's topics, in the order [`route`] expects.
+fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
+    [
+        Topic::Chat {
+            channel_id: channel.id.clone(),
+        },
+        Topic::Followers {
+            streamer_id: channel.streamer.id.clone(),
+        },
+        Topic::Channel {
+            channel_id: channel.id.clone(),
+        },
+    ]
 }
 
 /// Passes a socket event to its channel's worker, waiting while that worker is busy.

@@ -8,6 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 use url::Url;
 
 use crate::auth::Credentials;
@@ -83,7 +84,8 @@ pub(crate) async fn run(
                 Ok(socket) => {
                     tracing::info!(url = %shown, "socket connected");
                     let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &out, stop: &stop, options: &options };
-                    connection.serve(socket, &mut backoff).await?
+                    let span = tracing::info_span!("socket", url = %shown);
+                    connection.serve(socket, &mut backoff).instrument(span).await?
                 }
                 Err(ended) => ended,
             },
