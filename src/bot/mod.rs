@@ -209,7 +209,8 @@ impl Bot {
         self.shutdown.clone()
     }
 
-    /// Follows the bot's progress: channels ready, newest message handled.
+    /// Follows the bot's progress: channels ready, newest message handled (for dev mode).
+    #[cfg(feature = "sim")]
     pub(crate) fn progress(&self) -> watch::Receiver<Progress> {
         self.progress.subscribe()
     }

@@ -4,5 +4,7 @@ mod connection;
 pub mod frame;
 mod session;
 
-pub(crate) use connection::{SOCKET_PATH, SocketEvent, SocketOptions, run};
+#[cfg(feature = "sim")]
+pub(crate) use connection::SOCKET_PATH;
+pub(crate) use connection::{SocketEvent, SocketOptions, run};
 pub(crate) use session::{Event, Topic};
