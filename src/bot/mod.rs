@@ -30,15 +30,13 @@ use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, Token
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Channel, User};
-use crate::socket::{self, SocketEvent, SocketOptions, Topic};
+use crate::socket::{self, Deliver, SocketEvent, SocketOptions, Topic};
 pub(crate) use worker::Progress;
 use worker::{Work, Worker};
 
 /// The topics of one channel, in this order, so that topic `i` belongs to channel `i / 3`.
 const TOPICS_PER_CHANNEL: usize = 3;
-/// How many events wait between the socket and the workers before the socket pauses.
-const SOCKET_QUEUE: usize = 256;
-/// How many events wait for one channel's worker.
+/// How many events wait for one channel's worker before the socket pauses.
 const CHANNEL_QUEUE: usize = 64;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
@@ -286,43 +284,29 @@ impl Bot {
                 subscribed_before: false,
             });
         }
-        let (events, mut incoming) = mpsc::channel(SOCKET_QUEUE);
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
         };
-        let mut socket = tokio::spawn(socket::run(
+        let credentials = Arc::clone(self.api.credentials());
+        let router = Router { channels };
+        // The socket hands each event straight to its channel's queue; it returns once stopped.
+        let outcome = socket::run(
             options,
-            Arc::clone(self.api.credentials()),
+            credentials,
             Arc::from(topics),
-            events,
+            router,
             stop.clone(),
-        ));
-        let mut socket_ended = false;
-        let outcome = loop {
-            tokio::select! {
-                event = incoming.recv() => match event {
-                    Some(event) => route(&mut channels, event).await,
-                    None => break Ok(()),
-                },
-                ended = &mut socket => {
-                    socket_ended = true;
-                    break ended.unwrap_or_else(|e| Err(Error::Socket(format!("the socket task failed: {e}"))));
-                }
-            }
-        };
+        )
+        .await;
         // Stop taking events, let the workers finish what runs, then send what is queued.
         stop.cancel();
-        drop(channels);
         for task in workers {
             let _ = task.await;
         }
         flush.cancel();
         for task in senders {
             let _ = task.await;
-        }
-        if !socket_ended {
-            let _ = socket.await;
         }
         tracing::info!("stopped");
         outcome
@@ -387,20 +371,31 @@ fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
     ]
 }
 
-/// Passes a socket event to its channel's worker, waiting while that worker is busy.
-async fn route(channels: &mut [Running], event: SocketEvent) {
-    let (index, work) = match event {
-        SocketEvent::Subscribed(topic) if topic % TOPICS_PER_CHANNEL == 0 => {
-            let channel = &mut channels[topic / TOPICS_PER_CHANNEL];
-            let first = !channel.subscribed_before;
-            channel.subscribed_before = true;
-            (topic / TOPICS_PER_CHANNEL, Work::Subscribed { first })
+/// Routes socket events to the channels' workers.
+struct Router {
+    channels: Vec<Running>,
+}
+
+impl Deliver for Router {
+    /// Passes an event to its channel's worker, waiting while that worker's queue is full.
+    async fn deliver(&mut self, event: SocketEvent) -> bool {
+        let (index, work) = match event {
+            SocketEvent::Subscribed(topic) if topic % TOPICS_PER_CHANNEL == 0 => {
+                let index = topic / TOPICS_PER_CHANNEL;
+                let Some(channel) = self.channels.get_mut(index) else {
+                    return true;
+                };
+                let first = !channel.subscribed_before;
+                channel.subscribed_before = true;
+                (index, Work::Subscribed { first })
+            }
+            SocketEvent::Subscribed(_) => return true,
+            SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
+        };
+        match self.channels.get(index) {
+            Some(channel) => channel.queue.send(work).await.is_ok(),
+            None => true,
         }
-        SocketEvent::Subscribed(_) => return,
-        SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
-    };
-    if let Some(channel) = channels.get(index) {
-        let _ = channel.queue.send(work).await;
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
@@ -20,6 +20,13 @@ use crate::socket::session::{Event, Received, Session, SessionError, Topic};
 pub(crate) const SOCKET_PATH: &str = "/api/graph/websocket";
 /// How long connecting (TCP, TLS and the upgrade) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the socket hands its events. The socket reads nothing more while `deliver` waits,
+/// so a slow consumer slows the socket down (and TCP the server) instead of losing events.
+pub(crate) trait Deliver: Send {
+    /// Hands an event on; `false` when nobody takes events any more.
+    fn deliver(&mut self, event: SocketEvent) -> impl Future<Output = bool> + Send;
+}
 
 /// What the socket tells the bot runtime.
 #[derive(Debug)]
@@ -46,9 +53,7 @@ enum Ended {
     Lost(String),
 }
 
-/// Keeps a socket subscribed to `topics` until `stop` is cancelled, passing events to `out`.
-/// Waits (without reading) while `out` is full, so a slow bot slows the socket instead of
-/// losing events.
+/// Keeps a socket subscribed to `topics` until `stop` is cancelled, handing events to `out`.
 ///
 /// # Errors
 /// When the server refuses a subscription or the credentials cannot be renewed.
@@ -56,7 +61,7 @@ pub(crate) async fn run(
     options: SocketOptions,
     credentials: Arc<Credentials>,
     topics: Arc<[Topic]>,
-    out: mpsc::Sender<SocketEvent>,
+    mut out: impl Deliver,
     stop: CancellationToken,
 ) -> Result<()> {
     let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
@@ -83,7 +88,7 @@ pub(crate) async fn run(
             ended = connect(&url) => match ended {
                 Ok(socket) => {
                     tracing::info!(url = %shown, "socket connected");
-                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &out, stop: &stop, options: &options };
+                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &mut out, stop: &stop, options: &options };
                     let span = tracing::info_span!("socket", url = %shown);
                     connection.serve(socket, &mut backoff).instrument(span).await?
                 }
@@ -159,14 +164,14 @@ fn describe(error: &tungstenite::Error) -> String {
 }
 
 /// One open socket.
-struct Connection<'a> {
+struct Connection<'a, D> {
     session: Session,
-    out: &'a mpsc::Sender<SocketEvent>,
+    out: &'a mut D,
     stop: &'a CancellationToken,
     options: &'a SocketOptions,
 }
 
-impl Connection<'_> {
+impl<D: Deliver> Connection<'_, D> {
     async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Result<Ended> {
         let (mut sink, mut stream) = socket.split();
         let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
@@ -251,25 +256,22 @@ impl Connection<'_> {
         Ok(ended)
     }
 
-    /// Passes an event on, waiting while the runtime is full. Returns whether it had to wait,
-    /// or `None` when the bot is stopping.
+    /// Hands an event on. Returns whether that had to wait, or `None` when the bot is stopping.
     async fn deliver(
         &mut self,
         event: SocketEvent,
         heartbeat: &mut tokio::time::Interval,
         send: &impl Fn(String),
     ) -> Option<bool> {
-        let event = match self.out.try_send(event) {
-            Ok(()) => return Some(false),
-            Err(mpsc::error::TrySendError::Closed(_)) => return None,
-            Err(mpsc::error::TrySendError::Full(event)) => event,
-        };
-        let delivery = self.out.send(event);
+        let delivery = self.out.deliver(event);
         tokio::pin!(delivery);
+        if let Some(taken) = (&mut delivery).now_or_never() {
+            return taken.then_some(false);
+        }
         loop {
             tokio::select! {
                 _ = self.stop.cancelled() => return None,
-                sent = &mut delivery => return sent.ok().map(|()| true),
+                taken = &mut delivery => return taken.then_some(true),
                 // Keep the server from closing a socket that is only slow to be read.
                 _ = heartbeat.tick() => send(self.session.keepalive()),
             }

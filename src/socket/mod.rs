@@ -6,5 +6,5 @@ mod session;
 
 #[cfg(feature = "sim")]
 pub(crate) use connection::SOCKET_PATH;
-pub(crate) use connection::{SocketEvent, SocketOptions, run};
+pub(crate) use connection::{Deliver, SocketEvent, SocketOptions, run};
 pub(crate) use session::{Event, Topic};
