@@ -11,7 +11,9 @@ use crate::bot::cooldown::Cooldowns;
 use crate::error::Result;
 use crate::model::ChatMessage;
 
-type Run = Arc<dyn Fn(Call) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> + Send + Sync>;
+/// A command's run, under way.
+pub(crate) type Invoked = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+type Run = Arc<dyn Fn(Call) -> Invoked + Send + Sync>;
 
 /// A chat command.
 ///
@@ -160,34 +162,31 @@ impl Commands {
         format!("Commands: {}", names.join(", "))
     }
 
-    /// Runs the command a message invokes, if it is one the author may use now.
-    pub(crate) async fn dispatch(
+    /// The run of the command a message invokes, if it is one the author may use now (and
+    /// that use starts its cooldowns).
+    pub(crate) fn invoked(
         &self,
         ctx: &Context,
         message: &ChatMessage,
         cooldowns: &mut Cooldowns,
-    ) -> Result<()> {
-        let Some(Invocation { name, args }) = parse_invocation(&message.text, &self.prefix) else {
-            return Ok(());
-        };
-        let Some(command) = self.commands.iter().find(|c| c.answers_to(&name)) else {
-            return Ok(());
-        };
+    ) -> Option<Invoked> {
+        let Invocation { name, args } = parse_invocation(&message.text, &self.prefix)?;
+        let command = self.commands.iter().find(|c| c.answers_to(&name))?;
         if command.moderators_only && !(message.author_is_moderator || message.author_is_streamer) {
             tracing::debug!(command = %command.name, user = %message.author.username, "ignored: moderators only");
-            return Ok(());
+            return None;
         }
         let now = std::time::Instant::now();
-        let user = &message.author.id;
+        let (user_wait, global_wait) = (command.user_cooldown, command.global_cooldown);
         if let Err(wait) = cooldowns.try_use(
             &command.name,
-            user,
-            command.user_cooldown,
-            command.global_cooldown,
+            &message.author.id,
+            user_wait,
+            global_wait,
             now,
         ) {
             tracing::debug!(command = %command.name, ?wait, "ignored: cooling down");
-            return Ok(());
+            return None;
         }
         let call = Call {
             ctx: ctx.clone(),
@@ -195,6 +194,6 @@ impl Commands {
             args,
             prefix: self.prefix.clone(),
         };
-        (command.run)(call).await
+        Some((command.run)(call))
     }
 }

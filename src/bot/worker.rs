@@ -135,19 +135,13 @@ impl Worker {
 
     async fn handle_message(&mut self, message: &ChatMessage) {
         let span = tracing::debug_span!("message", id = %message.id);
-        let (ctx, handler, commands) = (
-            self.ctx.clone(),
-            Arc::clone(&self.handler),
-            Arc::clone(&self.commands),
-        );
         async {
-            self.call("message", handler.on_message(&ctx, message))
+            self.call("message", self.handler.on_message(&self.ctx, message))
                 .await;
-            let _permit = self.running.acquire().await;
-            let command = commands.dispatch(&ctx, message, &mut self.cooldowns);
-            // The cooldowns are borrowed by the dispatch, so the panic guard is inlined here.
-            let outcome = AssertUnwindSafe(command).catch_unwind().await;
-            report(&ctx, &*handler, "command", outcome).await;
+            let commands = Arc::clone(&self.commands);
+            if let Some(command) = commands.invoked(&self.ctx, message, &mut self.cooldowns) {
+                self.call("command", command).await;
+            }
         }
         .instrument(span)
         .await;
