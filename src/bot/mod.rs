@@ -10,6 +10,7 @@ mod commands;
 mod context;
 pub(crate) mod cooldown;
 mod handler;
+mod queue;
 mod sender;
 pub(crate) mod split;
 mod worker;
@@ -17,7 +18,7 @@ mod worker;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use commands::{Call, Command};
@@ -37,7 +38,7 @@ use worker::{Work, Worker};
 /// The topics of one channel, in this order, so that topic `i` belongs to channel `i / 3`.
 const TOPICS_PER_CHANNEL: usize = 3;
 /// How many events wait for one channel's worker before the socket pauses.
-const CHANNEL_QUEUE: usize = 64;
+const CHANNEL_QUEUE: usize = 256;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
 
@@ -184,7 +185,7 @@ impl std::fmt::Debug for Bot {
 
 /// A channel's parts while the bot runs.
 struct Running {
-    queue: mpsc::Sender<Work>,
+    queue: queue::Sender<Work>,
     subscribed_before: bool,
 }
 
@@ -266,7 +267,7 @@ impl Bot {
                 outbox,
                 Arc::clone(&self.commands),
             );
-            let (queue, work) = mpsc::channel(CHANNEL_QUEUE);
+            let (queue, work) = queue::channel(CHANNEL_QUEUE);
             let worker = Worker {
                 ctx,
                 handler: Arc::clone(&self.handler),

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::api::queries::{RecentChatMessages, recent_chat_messages};
 use crate::bot::commands::Commands;
 use crate::bot::cooldown::Cooldowns;
+use crate::bot::queue::Receiver;
 use crate::bot::{Context, Handler};
 use crate::error::{Error, Result};
 use crate::model::ChatMessage;
@@ -58,7 +59,7 @@ pub(crate) struct Progress {
 impl Worker {
     /// Works until the queue ends or `stop` is cancelled; then finishes the current event
     /// (within the deadline) and leaves the rest.
-    pub(crate) async fn run(mut self, mut queue: mpsc::Receiver<Work>, stop: CancellationToken) {
+    pub(crate) async fn run(mut self, mut queue: Receiver<Work>, stop: CancellationToken) {
         let span = tracing::info_span!("channel", name = %self.ctx.channel().streamer.username);
         let deadline = self.deadline;
         async move {
