@@ -126,12 +126,15 @@ impl Worker {
         if message.author.id != self.ctx.me().id {
             self.handle_message(&message).await;
         }
-        let seq = self.last_seen;
-        self.progress.send_if_modified(|p| {
-            let newer = seq > p.handled;
-            p.handled = p.handled.max(seq);
-            newer
-        });
+        // Only dev mode watches; without a watcher, skip the lock on every message.
+        if self.progress.receiver_count() > 0 {
+            let seq = self.last_seen;
+            self.progress.send_if_modified(|p| {
+                let newer = seq > p.handled;
+                p.handled = p.handled.max(seq);
+                newer
+            });
+        }
     }
 
     async fn handle_message(&mut self, message: &ChatMessage) {
