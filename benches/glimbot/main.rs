@@ -1,0 +1,228 @@
+//! glimbot's benchmarks, run by `cargo bench --bench glimbot`: inbound throughput against a
+//! flood source and the floor a bare client reaches, a burst against a slow handler, reply
+//! latency, cold start and memory against the emulator. Results go to stdout,
+//! `target/bench-results.json` and `BENCHMARKS.md`, whose notes say how each figure is made.
+//!
+//! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
+//! whose start-up time or memory must be a process's own.
+
+mod emulator;
+mod flood;
+mod helper;
+mod inbound;
+mod latency;
+mod measure;
+mod readers;
+mod report;
+mod startup;
+
+use flood::{Flood, Spec};
+use measure::{Throughput, percentile};
+use report::{Figure, Report};
+
+/// Events per throughput run, of which the first `WARMUP` are not timed.
+const EVENTS: u64 = 1_100_000;
+const WARMUP: u64 = 100_000;
+/// Runs of the fast figures, and of the slow ones (burst, channel sweep, memory, latency).
+const RUNS: usize = 5;
+const SLOW_RUNS: usize = 3;
+const BURST_EVENTS: u64 = 1_000_000;
+const ROUND_TRIPS: usize = 1_000;
+const COLD_STARTS: usize = 7;
+const CHANNEL_SWEEP: [usize; 4] = [1, 10, 100, 1_000];
+const MANY_CHANNELS: usize = 1_000;
+/// The bot's rate must be at least this share of the floor's.
+const RATE_TARGET: f64 = 0.67;
+/// "Flat": the CPU per event with many channels is at most this many times that with one.
+const FLAT: f64 = 1.25;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, role, rest @ ..] = args.as_slice()
+        && flag == helper::ROLE
+    {
+        match role.as_str() {
+            flood::ROLE => flood::serve(rest),
+            inbound::BURST_ROLE => inbound::burst_role(rest),
+            startup::COLD_START_ROLE => startup::cold_start_role(rest),
+            startup::MEMORY_ROLE => startup::memory_role(rest),
+            other => panic!("unknown helper role {other:?}"),
+        }
+        return;
+    }
+    if let Ok(channels) = std::env::var("SCRATCH_PROFILE") {
+        let channels: usize = channels.parse().unwrap_or(1);
+        let _p = helper::OnClientCpu::pin();
+        let flood = Flood::start(Spec { channels, events: EVENTS });
+        for _ in 0..4 {
+            if std::env::var("SCRATCH_FLOOR").is_ok() { let t = readers::measure(&flood, readers::typed, WARMUP);
+        eprintln!("SCRATCH floor: {:.0}/s {:.2} us", t.per_second(), t.cpu_us_per_event()); continue; }
+            let t = inbound::throughput(&flood, WARMUP);
+            eprintln!("SCRATCH {channels}: {:.0}/s {:.2} us", t.per_second(), t.cpu_us_per_event());
+        }
+        return;
+    }
+    // Before anything runs: the source may change while the benchmarks do.
+    let source = report::source();
+    let background = measure::Background::start();
+    let mut figures = throughput();
+    figures.extend(burst());
+    figures.extend(against_emulator());
+    let report = Report::new(source, flood::push_bytes(), &background, figures);
+    report.print();
+    report.save();
+}
+
+fn progress(what: &str) {
+    eprintln!("[glimbot bench] {what}");
+}
+
+/// The floor, the other bare readers and the bot against one flood, runs interleaved; then
+/// the bot's CPU per event with more channels.
+fn throughput() -> Vec<Figure> {
+    let _pinned = helper::OnClientCpu::pin();
+    let flood = Flood::start(Spec {
+        channels: 1,
+        events: EVENTS,
+    });
+    let (mut socket, mut floor, mut value, mut bot) = (vec![], vec![], vec![], vec![]);
+    for run in 1..=RUNS {
+        progress(&format!("throughput, run {run} of {RUNS}"));
+        socket.push(readers::measure(&flood, readers::socket_only, WARMUP));
+        floor.push(readers::measure(&flood, readers::typed, WARMUP));
+        value.push(readers::measure(&flood, readers::value, WARMUP));
+        bot.push(inbound::throughput(&flood, WARMUP));
+    }
+    let rate = |runs: &[Throughput]| runs.iter().map(Throughput::per_second).collect();
+    let cpu = |runs: &[Throughput]| runs.iter().map(Throughput::cpu_us_per_event).collect();
+    let floor_rate = Figure::new("Floor: typed bare reader, rate", "events/s", rate(&floor));
+    let floor_cpu = Figure::new("Floor: typed bare reader, CPU", "µs/event", cpu(&floor));
+    let socket = Figure::new("Socket only (no decode), rate", "events/s", rate(&socket));
+    let socket = socket.paired_against(&floor_rate);
+    let value_rate = Figure::new("Value reader, rate", "events/s", rate(&value));
+    let value_rate = value_rate.paired_against(&floor_rate);
+    let value_cpu = Figure::new("Value reader, CPU", "µs/event", cpu(&value));
+    let value_cpu = value_cpu.paired_against(&floor_cpu);
+    let bot_rate = Figure::new("glimbot::Bot inbound, rate", "events/s", rate(&bot));
+    let vs_floor = bot_rate.paired_ratio(&floor_rate);
+    let vs_value = Figure::new(
+        "glimbot::Bot rate ÷ Value reader rate",
+        "×",
+        bot_rate.ratios(&value_rate),
+    )
+    .target("≥ 1 (never slower)", |r| r >= 1.0);
+    let bot_rate = bot_rate
+        .paired_against(&floor_rate)
+        .target(format!("≥ {RATE_TARGET} × floor"), |_| {
+            vs_floor >= RATE_TARGET
+        });
+    let bot_cpu = Figure::new("glimbot::Bot inbound, CPU", "µs/event", cpu(&bot));
+    let bot_cpu = bot_cpu.paired_against(&floor_cpu);
+    let sweep = channel_sweep(&floor_cpu);
+    let mut figures = vec![
+        floor_rate, floor_cpu, socket, value_rate, value_cpu, bot_rate, vs_value, bot_cpu,
+    ];
+    figures.extend(sweep);
+    figures
+}
+
+/// The bot's CPU per event with the flood spread round-robin over more channels, in rounds
+/// that also measure one channel, so that "flat" compares runs of the same round.
+fn channel_sweep(floor_cpu: &Figure) -> Vec<Figure> {
+    let floods: Vec<(usize, Flood)> = CHANNEL_SWEEP
+        .into_iter()
+        .map(|channels| {
+            let spec = Spec {
+                channels,
+                events: EVENTS,
+            };
+            (channels, Flood::start(spec))
+        })
+        .collect();
+    let mut runs = vec![Vec::new(); floods.len()];
+    for round in 1..=SLOW_RUNS {
+        progress(&format!("channel sweep, round {round} of {SLOW_RUNS}"));
+        for ((_, flood), runs) in floods.iter().zip(&mut runs) {
+            runs.push(inbound::throughput(flood, WARMUP).cpu_us_per_event());
+        }
+    }
+    let mut figures = floods.iter().zip(runs).map(|((channels, _), runs)| {
+        Figure::new(sweep_name(*channels), "µs/event", runs).against(floor_cpu)
+    });
+    let one = figures.next().expect("one channel comes first");
+    let flat: Vec<Figure> = figures
+        .map(|many| {
+            let growth = many.paired_ratio(&one);
+            many.target(format!("≤ {FLAT} × 1 channel, round by round"), |_| {
+                growth <= FLAT
+            })
+            .detail(format!("{growth:.2} × 1 channel"))
+        })
+        .collect();
+    std::iter::once(one).chain(flat).collect()
+}
+
+fn sweep_name(channels: usize) -> String {
+    let plural = if channels == 1 { "" } else { "s" };
+    format!("Channel sweep: glimbot::Bot CPU, {channels} channel{plural}")
+}
+
+/// A million events against a 10 µs handler, in helper processes.
+fn burst() -> Vec<Figure> {
+    let flood = Flood::start(Spec {
+        channels: 1,
+        events: BURST_EVENTS,
+    });
+    let runs: Vec<inbound::Burst> = (1..=SLOW_RUNS)
+        .map(|run| {
+            progress(&format!("burst, run {run} of {SLOW_RUNS}"));
+            inbound::burst(&flood)
+        })
+        .collect();
+    let field = |get: fn(&inbound::Burst) -> f64| runs.iter().map(get).collect::<Vec<_>>();
+    vec![
+        Figure::new(
+            "Burst of 1 M at 10 µs/event: lost",
+            "count",
+            field(|b| b.lost as f64),
+        )
+        .target("0 in every run", |_| runs.iter().all(|b| b.lost == 0)),
+        Figure::new("Burst: duplicated", "count", field(|b| b.duplicated as f64))
+            .target("0 in every run", |_| runs.iter().all(|b| b.duplicated == 0)),
+        Figure::new("Burst: peak RSS", "MiB", field(|b| b.memory.peak_mib))
+            .target("< 20 MiB (flat: the 1-channel budget)", |m| m < 20.0),
+        Figure::new("Burst: duration", "s", field(|b| b.seconds)),
+    ]
+}
+
+/// Reply latency, cold start and memory against the emulator.
+fn against_emulator() -> Vec<Figure> {
+    progress(&format!(
+        "starting the emulator with {MANY_CHANNELS} extra channels"
+    ));
+    let emulator = emulator::Emulator::start(MANY_CHANNELS);
+    progress("reply latency");
+    let batches = latency::measure(&emulator, SLOW_RUNS, ROUND_TRIPS);
+    let at = |p: f64| batches.iter().map(|b| percentile(b, p)).collect();
+    progress("cold start");
+    let cold = startup::cold_start(&emulator, COLD_STARTS);
+    let memory = |channels: usize| -> Vec<f64> {
+        (1..=SLOW_RUNS)
+            .map(|run| {
+                progress(&format!(
+                    "memory, {channels} channels, run {run} of {SLOW_RUNS}"
+                ));
+                startup::memory(&emulator, channels).peak_mib
+            })
+            .collect()
+    };
+    let (one, many) = (memory(1), memory(MANY_CHANNELS));
+    vec![
+        Figure::new("Reply latency p50 (!ping → pong)", "ms", at(50.0)),
+        Figure::new("Reply latency p99", "ms", at(99.0)).target("< 2 ms", |ms| ms < 2.0),
+        Figure::new("Cold start, saved token (spawn → on_ready)", "ms", cold)
+            .target("< 100 ms", |ms| ms < 100.0),
+        Figure::new("Peak RSS, 1 channel", "MiB", one).target("< 20 MiB", |m| m < 20.0),
+        Figure::new("Peak RSS, 1,000 channels", "MiB", many).target("< 80 MiB", |m| m < 80.0),
+    ]
+}

@@ -1,0 +1,285 @@
+//! The figures of a run: a table on stdout, `target/bench-results.json`, and `BENCHMARKS.md`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::measure::{Background, median};
+
+/// The one command that runs the benchmarks.
+pub(crate) const COMMAND: &str = "cargo bench --bench glimbot";
+
+/// How the figures are made; the head of BENCHMARKS.md's notes.
+const METHOD: &str = "\
+- **Flood**: a helper process (the bench binary with a hidden `--role flood`) answers the bot's \
+start-up GraphQL queries with canned JSON, accepts the WebSocket upgrade, replies to the join and \
+the subscriptions, then writes `subscription:data` frames of chat messages (ids 1, 2, 3, …) \
+pre-framed and concatenated into 256 KiB buffers. The flood is pinned to CPU 1 and the client to \
+CPU 0 (`taskset`), so the client's CPU is measured alone (utime + stime of the bench process from \
+/proc/self/stat) and the kernel cannot stack both on one core for part of a run.
+- **Throughput**: events/s and CPU per event over the last 1,000,000 of 1,100,000 events (the \
+first 100,000 warm up and let every channel finish its start-up catch-up). Every client is on a \
+current-thread tokio runtime. The readers and the bot run in rounds (socket only, floor, Value, \
+Bot), and this machine speeds up and slows down from one round to the next by up to 1.5×, all \
+clients alike; so where a figure was measured in the same rounds as the floor, its \
+`× floor` is the median of the round-by-round ratios, on which the Bot's targets are checked \
+(its rate against the floor's and the Value reader's). Other `× floor` figures are ratios of \
+medians.
+- **Floor**: tokio-tungstenite, `glimbot::frame::decode`, a typed payload with borrowed strings, \
+a HashMap lookup of the subscription id, a no-op. **Value reader**: the frame into \
+`serde_json::Value`, same lookup and no-op. **Socket only**: frames counted, nothing decoded.
+- **glimbot::Bot**: the real runtime (socket, session, router, per-channel worker, handler) with \
+a no-op `on_message` that counts, and a saved token so that no login happens. The channel sweep \
+runs in rounds of 1, 10, 100 and 1,000 channels, the flood spread round-robin over the chat \
+topics of every channel (the worst case for batching: each event is for another channel); \
+\"flat\" is checked round by round against the 1-channel run of the same round.
+- **Burst**: 1,000,000 events against an `on_message` that spins 10 µs, in a helper process: \
+every id 1..=N must arrive once and in order; peak RSS is VmHWM.
+- **Reply latency**: the in-process emulator (`glimbot::sim`); a viewer posts `!ping`, the clock \
+stops when the bot's `pong` is stored. The bot runs on its own thread and current-thread runtime; \
+the send rate is 100,000/s so the rate limit is not measured.
+- **Cold start**: a helper process with a token saved by an earlier login; from spawn to the line \
+it prints in `on_ready`.
+- **Memory**: helper processes whose bots join 1 or 1,000 channels of the emulator, each channel \
+gets 10 chat messages, then VmHWM (peak RSS) is read.
+- Each figure is the median of its runs.";
+
+/// One measured figure.
+#[derive(Debug, Serialize)]
+pub(crate) struct Figure {
+    name: String,
+    unit: &'static str,
+    runs: Vec<f64>,
+    median: f64,
+    target: Option<String>,
+    met: Option<bool>,
+    /// What decided `met`, when it is not the median itself.
+    detail: Option<String>,
+    /// The median over the floor's median, for figures comparable to the floor.
+    ratio_to_floor: Option<f64>,
+}
+
+impl Figure {
+    pub(crate) fn new(name: impl Into<String>, unit: &'static str, runs: Vec<f64>) -> Self {
+        Self {
+            name: name.into(),
+            unit,
+            median: median(&runs),
+            runs,
+            target: None,
+            met: None,
+            detail: None,
+            ratio_to_floor: None,
+        }
+    }
+
+    /// Sets the target, and whether the median meets it.
+    pub(crate) fn target(mut self, text: impl Into<String>, met: impl Fn(f64) -> bool) -> Self {
+        self.met = Some(met(self.median));
+        self.target = Some(text.into());
+        self
+    }
+
+    /// Says what decided whether the target is met, when it is not the median itself.
+    pub(crate) fn detail(mut self, text: impl Into<String>) -> Self {
+        self.detail = Some(text.into());
+        self
+    }
+
+    /// Sets the ratio to the floor's figure of the same unit: the ratio of the medians.
+    pub(crate) fn against(mut self, floor: &Figure) -> Self {
+        self.ratio_to_floor = Some(self.median / floor.median);
+        self
+    }
+
+    /// Sets the ratio to the floor's figure of the same unit, measured in the same rounds.
+    pub(crate) fn paired_against(mut self, floor: &Figure) -> Self {
+        self.ratio_to_floor = Some(self.paired_ratio(floor));
+        self
+    }
+
+    /// The run-by-run ratios to a figure measured in the same rounds: a machine that is faster
+    /// in one round than in another moves both runs of a pair alike.
+    pub(crate) fn ratios(&self, other: &Figure) -> Vec<f64> {
+        assert_eq!(self.runs.len(), other.runs.len(), "runs of the same rounds");
+        self.runs
+            .iter()
+            .zip(&other.runs)
+            .map(|(a, b)| a / b)
+            .collect()
+    }
+
+    /// The median of [`Figure::ratios`].
+    pub(crate) fn paired_ratio(&self, other: &Figure) -> f64 {
+        median(&self.ratios(other))
+    }
+}
+
+/// The machine the figures come from.
+#[derive(Debug, Serialize)]
+struct Machine {
+    cpus: usize,
+    cpu_model: String,
+    kernel: String,
+}
+
+impl Machine {
+    fn this() -> Self {
+        let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+        let cpu_model = read("/proc/cpuinfo")
+            .lines()
+            .find_map(|l| l.strip_prefix("model name"))
+            .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+            .unwrap_or_else(|| "unknown".into());
+        Self {
+            cpus: std::thread::available_parallelism().map_or(0, usize::from),
+            cpu_model,
+            kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
+        }
+    }
+}
+
+/// A whole run.
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    machine: Machine,
+    date: String,
+    command: &'static str,
+    /// The commit measured, and whether the work tree had changes.
+    source: String,
+    minutes: f64,
+    /// The share of the machine's CPU that other processes used during the run.
+    background_cpu_share: f64,
+    push_frame_bytes: usize,
+    figures: Vec<Figure>,
+}
+
+impl Report {
+    pub(crate) fn new(
+        source: String,
+        push_frame_bytes: usize,
+        run: &Background,
+        figures: Vec<Figure>,
+    ) -> Self {
+        Self {
+            machine: Machine::this(),
+            date: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+            command: COMMAND,
+            source,
+            minutes: run.elapsed().as_secs_f64() / 60.0,
+            background_cpu_share: run.share(),
+            push_frame_bytes,
+            figures,
+        }
+    }
+
+    /// The table, as Markdown (it reads as well in a terminal).
+    fn table(&self) -> String {
+        let mut table = String::from(
+            "| figure | target | measured (median) | × floor | met | runs |\n\
+             | --- | --- | --- | --- | --- | --- |\n",
+        );
+        for f in &self.figures {
+            let runs: Vec<String> = f.runs.iter().map(|r| show(*r, f.unit)).collect();
+            let _ = writeln!(
+                table,
+                "| {} | {} | {} | {} | {} | {} |",
+                f.name,
+                f.target.as_deref().unwrap_or("—"),
+                show(f.median, f.unit),
+                f.ratio_to_floor.map_or("—".into(), |r| format!("{r:.2}")),
+                met(f),
+                runs.join(", "),
+            );
+        }
+        table
+    }
+
+    pub(crate) fn print(&self) {
+        println!("\n{}", self.table());
+        let background = self.background_cpu_share * 100.0;
+        println!("Other processes used {background:.0}% of the machine's CPU during the run.");
+    }
+
+    /// Writes `target/bench-results.json` and `BENCHMARKS.md`.
+    pub(crate) fn save(&self) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let json = serde_json::to_string_pretty(self).expect("the results as JSON");
+        let results = root.join("target").join("bench-results.json");
+        std::fs::write(&results, json).expect("writing the results");
+        std::fs::write(root.join("BENCHMARKS.md"), self.markdown()).expect("writing BENCHMARKS.md");
+        eprintln!("wrote {} and BENCHMARKS.md", results.display());
+    }
+
+    fn markdown(&self) -> String {
+        let m = &self.machine;
+        format!(
+            "# Benchmarks\n\n\
+             Written by `{command}`; the figures below are from its last run. Absolute figures \
+             move by up to 1.5× from one day to the next on shared machines, so targets are \
+             ratios to the floor measured in the same run where they can be.\n\n\
+             - Date: {date}; the run took {minutes:.1} minutes\n\
+             - Source: {source}\n\
+             - Machine: {cpus} CPUs, {model}, Linux {kernel}\n\
+             - Other processes used {background:.0}% of the machine's CPU during the run (on two \
+             cores, anything above a few percent makes the figures noisier)\n\
+             - Pushes: {bytes}-byte `subscription:data` text frames (chat messages)\n\n\
+             {table}\n\
+             ## Method\n\n{METHOD}\n",
+            command = self.command,
+            date = self.date,
+            source = self.source,
+            minutes = self.minutes,
+            background = self.background_cpu_share * 100.0,
+            cpus = m.cpus,
+            model = m.cpu_model,
+            kernel = m.kernel,
+            bytes = self.push_frame_bytes,
+            table = self.table(),
+        )
+    }
+}
+
+/// The commit the library is built from ("unknown" without git).
+pub(crate) fn source() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let library = ["status", "--porcelain", "--", "src", "schema"];
+    match (git(&["log", "-1", "--format=%h %s"]), git(&library)) {
+        (Some(commit), Some(changes)) if !changes.is_empty() => {
+            format!("{commit} (with uncommitted changes in src/)")
+        }
+        (Some(commit), _) => commit,
+        _ => "unknown".into(),
+    }
+}
+
+/// Whether a figure meets its target, and why when the median alone does not say.
+fn met(figure: &Figure) -> String {
+    let verdict = match figure.met {
+        None => return "—".into(),
+        Some(true) => "yes",
+        Some(false) => "**no**",
+    };
+    match &figure.detail {
+        Some(detail) => format!("{verdict} ({detail})"),
+        None => verdict.into(),
+    }
+}
+
+/// A value in its unit, rounded for reading.
+fn show(value: f64, unit: &str) -> String {
+    match unit {
+        "events/s" => format!("{:.3} M/s", value / 1e6),
+        "count" => format!("{value:.0}"),
+        _ => format!("{value:.2} {unit}"),
+    }
+}
