@@ -7,6 +7,8 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
 
+use crate::measure::cpus;
+
 /// The hidden argument that makes the binary a helper.
 pub(crate) const ROLE: &str = "--role";
 
@@ -98,10 +100,6 @@ impl Drop for OnClientCpu {
     fn drop(&mut self) {
         set_cpus(std::process::id(), &format!("0-{}", cpus() - 1));
     }
-}
-
-fn cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Every thread of process `pid` on these CPUs, with `taskset`; nothing on a one-CPU machine

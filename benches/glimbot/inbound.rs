@@ -152,69 +152,117 @@ pub(crate) struct Burst {
 /// Runs the burst in a helper process against the flood.
 pub(crate) fn burst(flood: &Flood) -> Burst {
     let spec = flood.spec();
-    let args = [flood.base_url(), spec.events.to_string()];
+    let args = [
+        flood.base_url(),
+        spec.channels.to_string(),
+        spec.events.to_string(),
+    ];
     let answer = Helper::spawn(BURST_ROLE, &args).line();
     serde_json::from_str(&answer).expect("the burst's answer")
 }
 
-/// The ids seen so far; ids are 1..=N in order when nothing is lost or repeated.
-#[derive(Default)]
+/// One channel's ids so far. The flood gives channel `k` of `C` the ids `k + 1`, `k + 1 + C`,
+/// `k + 1 + 2C`, …, so each must arrive once and in that order.
 struct Sequence {
-    last: u64,
+    next: u64,
     skipped: u64,
     duplicated: u64,
 }
 
 struct Slow {
-    seen: Mutex<Sequence>,
+    seen: Mutex<Vec<Sequence>>,
+    channels: u64,
     events: u64,
+    finished: AtomicU64,
     done: Notify,
+}
+
+impl Slow {
+    fn new(channels: u64, events: u64) -> Self {
+        let seen = (1..=channels)
+            .map(|first| Sequence {
+                next: first,
+                skipped: 0,
+                duplicated: 0,
+            })
+            .collect();
+        Self {
+            seen: Mutex::new(seen),
+            channels,
+            events,
+            finished: AtomicU64::new(0),
+            done: Notify::new(),
+        }
+    }
+
+    /// Counts message `id` of the channel at `index`.
+    fn saw(&self, index: usize, id: u64) {
+        let mut seen = self.seen.lock().expect("the sequences");
+        let channel = &mut seen[index];
+        if id < channel.next {
+            channel.duplicated += 1;
+            return;
+        }
+        channel.skipped += (id - channel.next) / self.channels;
+        channel.next = id + self.channels;
+        if channel.next > self.events
+            && self.finished.fetch_add(1, Ordering::Relaxed) + 1 == self.channels
+        {
+            self.done.notify_one();
+        }
+    }
+
+    /// Messages never delivered, and messages delivered twice.
+    fn lost_and_duplicated(&self) -> (u64, u64) {
+        let seen = self.seen.lock().expect("the sequences");
+        seen.iter().fold((0, 0), |(lost, duplicated), channel| {
+            let never_reached = match channel.next {
+                next if next <= self.events => (self.events - next) / self.channels + 1,
+                _ => 0,
+            };
+            (
+                lost + channel.skipped + never_reached,
+                duplicated + channel.duplicated,
+            )
+        })
+    }
 }
 
 struct SlowHandler(Arc<Slow>);
 
 #[async_trait]
 impl Handler for SlowHandler {
-    async fn on_message(&self, _: &Context, message: &ChatMessage) -> glimbot::Result<()> {
+    async fn on_message(&self, ctx: &Context, message: &ChatMessage) -> glimbot::Result<()> {
         // A current-thread runtime must not sleep: the handler keeps the thread busy instead.
         let started = Instant::now();
         while started.elapsed() < SLOW_HANDLER {
             std::hint::spin_loop();
         }
-        let id: u64 = message.id.parse().expect("numeric message ids");
-        let mut seen = self.0.seen.lock().expect("the sequence");
-        if id <= seen.last {
-            seen.duplicated += 1;
-        } else {
-            seen.skipped += id - seen.last - 1;
-            seen.last = id;
-        }
-        if id >= self.0.events {
-            self.0.done.notify_one();
-        }
+        // The flood numbers its channels from 1.
+        let channel: usize = ctx.channel().id.parse().expect("numeric channel ids");
+        let id = message.id.parse().expect("numeric message ids");
+        self.0.saw(channel - 1, id);
         Ok(())
     }
 }
 
-/// The burst process: `--role burst BASE_URL EVENTS`. Answers one JSON [`Burst`].
+/// The burst process: `--role burst BASE_URL CHANNELS EVENTS`. Answers one JSON [`Burst`].
 pub(crate) fn burst_role(args: &[String]) {
-    let [base_url, events] = args else {
-        panic!("burst arguments: BASE_URL EVENTS");
+    let [base_url, channels, events] = args else {
+        panic!("burst arguments: BASE_URL CHANNELS EVENTS");
     };
     helper::exit_with_parent();
+    let channels: u64 = channels.parse().expect("a number of channels");
     let events: u64 = events.parse().expect("a number of events");
-    let slow = Arc::new(Slow {
-        seen: Mutex::new(Sequence::default()),
-        events,
-        done: Notify::new(),
-    });
+    let slow = Arc::new(Slow::new(channels, events));
     let started = Instant::now();
-    let bot = run_bot(base_url, 1, SlowHandler(Arc::clone(&slow)), &slow.done);
+    let handler = SlowHandler(Arc::clone(&slow));
+    let bot = run_bot(base_url, channels as usize, handler, &slow.done);
     current_thread_runtime().block_on(bot);
-    let seen = slow.seen.lock().expect("the sequence");
+    let (lost, duplicated) = slow.lost_and_duplicated();
     let burst = Burst {
-        lost: seen.skipped + (events - seen.last),
-        duplicated: seen.duplicated,
+        lost,
+        duplicated,
         seconds: started.elapsed().as_secs_f64(),
         memory: Memory::now(),
     };

@@ -60,8 +60,7 @@ impl Background {
     pub(crate) fn share(&self) -> f64 {
         let ours = own_ticks().iter().sum::<u64>() - self.ours;
         let others = ticks((machine_ticks() - self.machine).saturating_sub(ours));
-        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
-        others.as_secs_f64() / (self.started.elapsed().as_secs_f64() * cpus as f64)
+        others.as_secs_f64() / (self.started.elapsed().as_secs_f64() * cpus() as f64)
     }
 
     pub(crate) fn elapsed(&self) -> Duration {
@@ -165,6 +164,17 @@ fn sorted(values: &[f64]) -> Vec<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted
+}
+
+/// The machine's CPUs, whatever this process is pinned to (which `available_parallelism`
+/// would count instead).
+pub(crate) fn cpus() -> usize {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let processors = cpuinfo
+        .lines()
+        .filter(|l| l.starts_with("processor"))
+        .count();
+    processors.max(1)
 }
 
 /// A runtime like a bot's own: one thread, timers and I/O.

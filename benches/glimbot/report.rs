@@ -34,8 +34,9 @@ a no-op `on_message` that counts, and a saved token so that no login happens. Th
 runs in rounds of 1, 10, 100 and 1,000 channels, the flood spread round-robin over the chat \
 topics of every channel (the worst case for batching: each event is for another channel); \
 \"flat\" is checked round by round against the 1-channel run of the same round.
-- **Burst**: 1,000,000 events against an `on_message` that spins 10 µs, in a helper process: \
-every id 1..=N must arrive once and in order; peak RSS is VmHWM.
+- **Burst**: 1,000,000 events against an `on_message` that spins 10 µs, in a helper process, \
+into 1 channel and spread round-robin over 1,000: every channel's ids must arrive once and in \
+order; peak RSS is VmHWM.
 - **Reply latency**: the in-process emulator (`glimbot::sim`); a viewer posts `!ping`, the clock \
 stops when the bot's `pong` is stored. The bot runs on its own thread and current-thread runtime; \
 the send rate is 100,000/s so the rate limit is not measured.
@@ -133,7 +134,7 @@ impl Machine {
             .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
             .unwrap_or_else(|| "unknown".into());
         Self {
-            cpus: std::thread::available_parallelism().map_or(0, usize::from),
+            cpus: crate::measure::cpus(),
             cpu_model,
             kernel: read("/proc/sys/kernel/osrelease").trim().to_owned(),
         }
