@@ -6,20 +6,10 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStderr, Command, Stdio};
+use std::process::{ChildStderr, Command, Stdio};
 
-use common::{http, location_params, param};
+use common::{Running, http, location_params, param};
 use glimbot::sim::WorldInfo;
-
-/// Kills the process when dropped, so a failing test leaves nothing running.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 const PASTE_APP: &str = "3c2f0a51-7d8e-4b6a-9e1f-2a3b4c5d6e7f";
 
@@ -33,24 +23,12 @@ fn start_sim(dir: &std::path::Path) -> (Running, WorldInfo) {
         ),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_glimesh-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--auto-approve",
-            "glimbot",
-            "--world",
-        ])
-        .arg(&world)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Running(child), serde_json::from_str(&line).unwrap())
+    common::start_sim_binary(&[
+        "--auto-approve".as_ref(),
+        "glimbot".as_ref(),
+        "--world".as_ref(),
+        world.as_os_str(),
+    ])
 }
 
 fn start_bot(dir: &std::path::Path) -> (Running, BufReader<ChildStderr>) {

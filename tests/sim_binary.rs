@@ -3,36 +3,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use common::{REDIRECT, http, location_params, param};
 use glimbot::sim::WorldInfo;
 use serde_json::json;
 
-/// The running binary; killed when dropped so a failing test leaves no process behind.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(args: &[&str]) -> (Running, WorldInfo) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_glimesh-sim"))
-        .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Running(child), serde_json::from_str(&line).unwrap())
+fn start(args: &[&str]) -> (common::Running, WorldInfo) {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    common::start_sim_binary(&args)
 }
 
 #[tokio::test]

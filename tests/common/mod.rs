@@ -386,3 +386,30 @@ impl BotLines {
         lines
     }
 }
+
+/// A running process, killed when dropped so that a failing test leaves nothing behind.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the `glimesh-sim` binary on an ephemeral port and reads its first line.
+pub fn start_sim_binary(args: &[&std::ffi::OsStr]) -> (Running, WorldInfo) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_glimesh-sim"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (Running(child), serde_json::from_str(&line).unwrap())
+}
