@@ -138,6 +138,16 @@ impl Shared {
         Ok(world.follow(streamer_id, user_id, false).id)
     }
 
+    /// A channel's stored messages, oldest first.
+    pub(crate) fn chat_log(&self, channel_id: Option<u64>) -> Result<Vec<ChatLine>, Refusal> {
+        let world = self.store.lock();
+        let channel = channel_id
+            .and_then(|id| world.channel(id))
+            .ok_or(Refusal::NoChannel)?;
+        let messages = world.messages.iter().filter(|m| m.channel_id == channel.id);
+        Ok(messages.map(|m| chat_line(&world, m)).collect())
+    }
+
     /// A change of the channel's title.
     pub(crate) fn set_title(&self, channel_id: Option<u64>, title: &str) -> Result<(), Refusal> {
         let mut world = self.store.lock();
@@ -159,18 +169,11 @@ async fn list_chat(
     State(sim): State<Arc<Shared>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let world = sim.store.lock();
     let channel_id = params.get("channel_id").and_then(|id| id.parse().ok());
-    let Some(channel_id) = channel_id.filter(|&id| world.channel(id).is_some()) else {
-        return Refusal::NoChannel.into_response();
-    };
-    let lines: Vec<ChatLine> = world
-        .messages
-        .iter()
-        .filter(|m| m.channel_id == channel_id)
-        .map(|m| chat_line(&world, m))
-        .collect();
-    Json(lines).into_response()
+    match sim.chat_log(channel_id) {
+        Ok(lines) => Json(lines).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 async fn post_follow(State(sim): State<Arc<Shared>>, Json(body): Json<PostFollow>) -> Response {

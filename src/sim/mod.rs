@@ -264,14 +264,9 @@ impl Sim {
 
     /// A channel's stored messages, oldest first, as `GET /_sim/chat` lists them.
     pub fn chat_log(&self, channel_id: &str) -> Vec<ChatLine> {
-        let world = self.shared.store.lock();
-        let id = channel_id.parse().unwrap_or(0);
-        world
-            .messages
-            .iter()
-            .filter(|m| m.channel_id == id)
-            .map(|m| control::chat_line(&world, m))
-            .collect()
+        self.shared
+            .chat_log(channel_id.parse().ok())
+            .unwrap_or_default()
     }
 
     /// Every chat message stored from now on, in every channel, in order.
