@@ -5,12 +5,19 @@ mod common;
 
 use std::time::Duration;
 
-use common::{
-    RunningBot, Seen, bot_lines, bot_sim, channel, chat_log, control, post_chat, start_bot,
-};
+use common::{RunningBot, Seen, bot_lines, bot_sim, channel, control, post_chat, start_bot};
 use glimbot::sim::{SimOptions, World};
 use glimbot::{Command, Context};
 use serde_json::json;
+
+/// Everything the bot has written in the channel, as the emulator stored it.
+fn bot_log(sim: &glimbot::sim::Sim, channel_id: &str) -> Vec<String> {
+    let lines = sim.chat_log(channel_id).into_iter();
+    lines
+        .filter(|l| l.username == glimbot::sim::BOT)
+        .map(|l| l.message)
+        .collect()
+}
 
 fn ping() -> Command {
     Command::new("ping", "Answers pong", |call| async move {
@@ -266,12 +273,7 @@ async fn cooldowns_and_moderator_commands_behave_for_viewers_and_moderators() {
     post_chat(&sim, &channel_id, "viewer", "done").await;
     bot.next_message().await;
     // Commands wait for their replies to be stored, so by "done" the log is complete.
-    let lines: Vec<String> = chat_log(&sim, &channel_id)
-        .await
-        .into_iter()
-        .filter(|m| m["username"] == glimbot::sim::BOT)
-        .map(|m| m["message"].as_str().unwrap().to_owned())
-        .collect();
+    let lines = bot_log(&sim, &channel_id);
     assert_eq!(
         lines,
         ["Go follow viewer!", "@viewer hug!", "@streamer hug!"]
@@ -305,12 +307,7 @@ async fn shutdown_sends_everything_still_queued() {
     let RunningBot { shutdown, task, .. } = bot;
     shutdown.trigger();
     task.await.unwrap().unwrap();
-    let lines: Vec<String> = chat_log(&sim, &channel_id)
-        .await
-        .into_iter()
-        .filter(|m| m["username"] == glimbot::sim::BOT)
-        .map(|m| m["message"].as_str().unwrap().to_owned())
-        .collect();
+    let lines = bot_log(&sim, &channel_id);
     assert_eq!(
         lines,
         (0..30).map(|i| format!("queued {i}")).collect::<Vec<_>>()
