@@ -14,6 +14,7 @@ use crate::auth::{Browser, FileStore, Flow};
 use crate::bot::{Bot, BotBuilder};
 use crate::config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 use crate::error::{Error, Result};
+use crate::escape::Escaped;
 use crate::secret::Secret;
 use crate::sim::{BOT, ChatLine, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
 
@@ -154,5 +155,9 @@ fn print_line(info: &WorldInfo, line: &ChatLine) {
         .iter()
         .find(|c| c.id == line.channel_id)
         .map_or("?", |c| c.streamer.as_str());
-    println!("[{channel}] {}: {}", line.username, line.message);
+    println!(
+        "[{channel}] {}: {}",
+        Escaped(&line.username),
+        Escaped(&line.message)
+    );
 }

@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
+use crate::escape::Escaped;
+
 /// Everything that can go wrong, with variants a caller can match on.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A configuration value is missing or wrong; `key` names it and `message` says the fix.
-    #[error("config key `{key}`: {message}")]
+    #[error("config key `{key}`: {}", Escaped(.message))]
     Config {
         /// The key, e.g. `glimesh.base_url`.
         key: String,
@@ -15,7 +17,11 @@ pub enum Error {
         message: String,
     },
     /// The OAuth server refused a request (`invalid_grant`, `invalid_client`, …).
-    #[error("the OAuth server refused the request: {error}: {description}")]
+    #[error(
+        "the OAuth server refused the request: {}: {}",
+        Escaped(.error),
+        Escaped(.description)
+    )]
     OAuth {
         /// The OAuth error code.
         error: String,
@@ -23,28 +29,28 @@ pub enum Error {
         description: String,
     },
     /// The login did not complete: denied, timed out, or the redirect was not valid.
-    #[error("login failed: {0}")]
+    #[error("login failed: {}", Escaped(.0))]
     Login(String),
     /// The server refused the credentials even after refreshing and logging in again.
-    #[error("not authorized: {0}")]
+    #[error("not authorized: {}", Escaped(.0))]
     Auth(String),
     /// The GraphQL request ran and the server reported errors.
-    #[error("GraphQL error: {}", .0.join("; "))]
+    #[error("GraphQL error: {}", Escaped(&.0.join("; ")))]
     GraphQl(Vec<String>),
     /// An HTTP request failed in transport, or the server answered with an unexpected status.
-    #[error("HTTP: {0}")]
+    #[error("HTTP: {}", Escaped(.0))]
     Http(String),
     /// A network operation did not finish in time.
     #[error("timed out while {0}")]
     Timeout(&'static str),
     /// The websocket failed or the server sent something that is not the protocol.
-    #[error("socket: {0}")]
+    #[error("socket: {}", Escaped(.0))]
     Socket(String),
     /// The local Glimesh of dev mode could not start.
-    #[error("the local Glimesh: {0}")]
+    #[error("the local Glimesh: {}", Escaped(.0))]
     Emulator(String),
     /// A handler panicked; the bot caught it and carries on.
-    #[error("a handler panicked: {0}")]
+    #[error("a handler panicked: {}", Escaped(.0))]
     Panic(String),
     /// Reading or writing the token store failed.
     #[error("token store {}: {source}", path.display())]

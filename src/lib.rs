@@ -17,6 +17,7 @@ mod config;
 #[cfg(feature = "sim")]
 mod dev;
 mod error;
+mod escape;
 mod http;
 mod model;
 mod secret;
