@@ -41,6 +41,8 @@ const TOPICS_PER_CHANNEL: usize = 3;
 const CHANNEL_QUEUE: usize = 256;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
+/// How long the instance may take to answer the first request before it counts as unreachable.
+const REACH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Stops a running bot the way Ctrl-C does. Cloning is cheap.
 #[derive(Debug, Clone, Default)]
@@ -107,6 +109,16 @@ impl BotBuilder {
     /// How long running handlers may take to finish at shutdown (default 10 s).
     pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// Wraps the handler: dev mode counts the events the bot has finished with.
+    #[cfg(feature = "sim")]
+    pub(crate) fn wrap_handler(
+        mut self,
+        wrap: impl FnOnce(Arc<dyn Handler>) -> Arc<dyn Handler>,
+    ) -> Self {
+        self.handler = wrap(self.handler);
         self
     }
 
@@ -186,7 +198,9 @@ impl std::fmt::Debug for Bot {
 /// A channel's parts while the bot runs.
 struct Running {
     queue: queue::Sender<Work>,
-    subscribed_before: bool,
+    /// Which of the channel's topics the current connection has subscribed.
+    subscribed: [bool; TOPICS_PER_CHANNEL],
+    ready_before: bool,
 }
 
 impl Bot {
@@ -234,22 +248,32 @@ impl Bot {
     }
 
     async fn serve(self, stop: CancellationToken) -> Result<()> {
-        let me = self
-            .api
-            .run::<Myself>(myself::Variables)
-            .await?
-            .myself
-            .ok_or_else(|| Error::Auth("the token has no user".into()))?;
-        let me = User {
-            id: me.id,
-            username: me.username,
+        // Each start-up step is dropped when the bot is told to stop, and with it a login that
+        // waits for a person: stopping then is a clean end, not a failed login.
+        let base_url = &self.config.glimesh.base_url;
+        if stop
+            .run_until_cancelled(reachable(base_url))
+            .await
+            .transpose()?
+            .is_none()
+        {
+            return stopped_before("the instance answered");
+        }
+        let Some(me) = stop.run_until_cancelled(self.myself()).await.transpose()? else {
+            return stopped_before("the login completed");
         };
         tracing::info!(user = %me.username, "logged in");
         // Every channel is resolved before anything starts, so a wrong name stops the bot clean.
-        let mut resolved = Vec::new();
-        for username in &self.config.bot.channels {
-            resolved.push(self.resolve(username).await?);
-        }
+        let resolving = async {
+            let mut resolved = Vec::new();
+            for username in &self.config.bot.channels {
+                resolved.push(self.resolve(username).await?);
+            }
+            Ok(resolved)
+        };
+        let Some(resolved) = stop.run_until_cancelled(resolving).await.transpose()? else {
+            return stopped_before("the channels were found");
+        };
         let flush = CancellationToken::new();
         let running = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
         let (mut channels, mut topics, mut workers, mut senders) =
@@ -282,7 +306,8 @@ impl Bot {
             senders.push(sending);
             channels.push(Running {
                 queue,
-                subscribed_before: false,
+                subscribed: [false; TOPICS_PER_CHANNEL],
+                ready_before: false,
             });
         }
         let options = SocketOptions {
@@ -311,6 +336,20 @@ impl Bot {
         }
         tracing::info!("stopped");
         outcome
+    }
+
+    /// The bot's own account; the first call, so the one that logs in when there is no token.
+    async fn myself(&self) -> Result<User> {
+        let me = self
+            .api
+            .run::<Myself>(myself::Variables)
+            .await?
+            .myself
+            .ok_or_else(|| Error::Auth("the token has no user".into()))?;
+        Ok(User {
+            id: me.id,
+            username: me.username,
+        })
     }
 
     /// A configured channel, and the id of its newest message (0 when it has none).
@@ -357,6 +396,38 @@ impl Bot {
     }
 }
 
+/// Says that the bot stopped while starting, before `what`.
+fn stopped_before(what: &str) -> Result<()> {
+    tracing::info!("stopped before {what}");
+    Ok(())
+}
+
+/// Checks that the instance answers at all, so that a wrong `base_url` is an error at once
+/// instead of a login address that cannot load. Any HTTP answer will do.
+async fn reachable(base_url: &url::Url) -> Result<()> {
+    let unreachable = |reason: String| Error::Config {
+        key: "glimesh.base_url".into(),
+        message: format!(
+            "cannot reach the instance at {base_url} ({reason}); check glimesh.base_url and that \
+             the instance is running"
+        ),
+    };
+    let request = crate::http::client()?.get(base_url.clone());
+    match tokio::time::timeout(
+        REACH_TIMEOUT,
+        crate::http::send(request, "reaching the instance"),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(unreachable(e.to_string())),
+        Err(_) => Err(unreachable(format!(
+            "no answer within {} s",
+            REACH_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
 /// A channel's topics, in the order [`route`] expects.
 fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
     [
@@ -381,16 +452,25 @@ impl Deliver for Router {
     /// Passes an event to its channel's worker, waiting while that worker's queue is full.
     async fn deliver(&mut self, event: SocketEvent) -> bool {
         let (index, work) = match event {
-            SocketEvent::Subscribed(topic) if topic % TOPICS_PER_CHANNEL == 0 => {
+            SocketEvent::Subscribed(topic) => {
                 let index = topic / TOPICS_PER_CHANNEL;
                 let Some(channel) = self.channels.get_mut(index) else {
                     return true;
                 };
-                let first = !channel.subscribed_before;
-                channel.subscribed_before = true;
+                // A topic subscribed again means a new connection, which subscribes them all.
+                let slot = topic % TOPICS_PER_CHANNEL;
+                if channel.subscribed[slot] {
+                    channel.subscribed = [false; TOPICS_PER_CHANNEL];
+                }
+                channel.subscribed[slot] = true;
+                // The channel is ready once every topic is: a follow before then would be lost.
+                if channel.subscribed.contains(&false) {
+                    return true;
+                }
+                let first = !channel.ready_before;
+                channel.ready_before = true;
                 (index, Work::Subscribed { first })
             }
-            SocketEvent::Subscribed(_) => return true,
             SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
         };
         match self.channels.get(index) {
