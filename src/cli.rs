@@ -4,20 +4,23 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::auth::Browser;
 use crate::bot::{Bot, BotBuilder};
 use crate::config::Config;
 use crate::error::Result;
 
-/// A glimbot chat bot for Glimesh.
+/// The command line; the name, version and description are the bot's, from [`About`].
 #[derive(Debug, Parser)]
-#[command(version, about)]
 pub(crate) struct Args {
-    /// The configuration file.
+    /// The configuration file; without one, the bot runs against a local Glimesh.
     #[arg(long, value_name = "PATH", default_value = "config.toml")]
     pub(crate) config: PathBuf,
+    /// Whether `--config` was given: a file named on purpose must exist.
+    #[arg(skip)]
+    pub(crate) config_given: bool,
     /// Run against a local Glimesh, with this terminal as the chat.
     #[arg(long)]
     pub(crate) dev: bool,
@@ -29,8 +32,42 @@ pub(crate) struct Args {
     pub(crate) logout: bool,
 }
 
+/// Who a bot is, for `--help` and `--version`. [`about!`](crate::about) fills it in from the
+/// bot's own crate.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    /// The program's name.
+    pub name: &'static str,
+    /// Its version.
+    pub version: &'static str,
+    /// One line on what it does.
+    pub description: &'static str,
+}
+
+/// The [`About`] of the bot being compiled: its binary's name, and its package's version and
+/// description (or the description given).
+///
+/// ```
+/// let about = glimbot::about!("Answers !ping");
+/// assert_eq!(about.description, "Answers !ping");
+/// ```
+#[macro_export]
+macro_rules! about {
+    () => {
+        $crate::about!(env!("CARGO_PKG_DESCRIPTION"))
+    };
+    ($description:expr) => {
+        $crate::About {
+            name: option_env!("CARGO_BIN_NAME").unwrap_or(env!("CARGO_PKG_NAME")),
+            version: env!("CARGO_PKG_VERSION"),
+            description: $description,
+        }
+    };
+}
+
 /// Runs a bot from the command line: reads the arguments and the configuration, logs in
-/// when needed, and runs until Ctrl-C. `setup` adds the bot's handler and commands.
+/// when needed, and runs until Ctrl-C. `about` names the bot in `--help` and `--version`;
+/// `setup` adds its handler and commands.
 ///
 /// Without a configuration file, or with `--dev`, the bot runs against a local Glimesh and
 /// the terminal becomes its chat.
@@ -40,14 +77,16 @@ pub(crate) struct Args {
 ///
 /// #[tokio::main]
 /// async fn main() -> std::process::ExitCode {
-///     glimbot::run(|bot| bot.command(Command::new("ping", "Answers pong", |call| async move {
-///         call.reply("pong").await
-///     })))
+///     glimbot::run(glimbot::about!(), |bot| {
+///         bot.command(Command::new("ping", "Answers pong", |call| async move {
+///             call.reply("pong").await
+///         }))
+///     })
 ///     .await
 /// }
 /// ```
-pub async fn run(setup: impl FnOnce(BotBuilder) -> BotBuilder) -> ExitCode {
-    let args = Args::parse();
+pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> ExitCode {
+    let args = parse(about);
     let default_level = if args.dev || !args.config.exists() {
         "warn"
     } else {
@@ -69,8 +108,20 @@ pub async fn run(setup: impl FnOnce(BotBuilder) -> BotBuilder) -> ExitCode {
     }
 }
 
+/// The arguments, with the bot's name, version and description in `--help` and `--version`.
+fn parse(about: About) -> Args {
+    let command = Args::command()
+        .name(about.name)
+        .version(about.version)
+        .about(about.description);
+    let matches = command.get_matches();
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    args.config_given = matches.value_source("config") == Some(ValueSource::CommandLine);
+    args
+}
+
 async fn serve(args: Args, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Result<()> {
-    if args.dev || !args.config.exists() {
+    if args.dev || (!args.config_given && !args.config.exists()) {
         if !args.dev {
             eprintln!(
                 "No {} here, so the bot runs against a local Glimesh. To connect to a real \

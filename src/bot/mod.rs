@@ -18,6 +18,7 @@ mod worker;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -41,6 +42,8 @@ const TOPICS_PER_CHANNEL: usize = 3;
 const CHANNEL_QUEUE: usize = 256;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
+/// How long a stopping bot keeps sending the messages it queued.
+const FLUSH_LIMIT: Duration = Duration::from_secs(1);
 /// How long the instance may take to answer the first request before it counts as unreachable.
 const REACH_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -330,9 +333,15 @@ impl Bot {
         for task in workers {
             let _ = task.await;
         }
+        // Send what is queued, but not for longer than a person waits for Ctrl-C to work.
         flush.cancel();
-        for task in senders {
-            let _ = task.await;
+        let sent = tokio::time::timeout(FLUSH_LIMIT, join_all(senders.iter_mut())).await;
+        if sent.is_err() {
+            senders.iter().for_each(tokio::task::JoinHandle::abort);
+            tracing::warn!(
+                "messages still queued after {} s were not sent",
+                FLUSH_LIMIT.as_secs_f32()
+            );
         }
         tracing::info!("stopped");
         outcome
@@ -412,20 +421,26 @@ async fn reachable(base_url: &url::Url) -> Result<()> {
              the instance is running"
         ),
     };
+    tracing::debug!(url = %base_url, "checking that the instance answers");
     let request = crate::http::client()?.get(base_url.clone());
-    match tokio::time::timeout(
-        REACH_TIMEOUT,
-        crate::http::send(request, "reaching the instance"),
-    )
-    .await
-    {
+    match tokio::time::timeout(REACH_TIMEOUT, request.send()).await {
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(unreachable(e.to_string())),
+        Ok(Err(e)) => Err(unreachable(root_cause(&e))),
         Err(_) => Err(unreachable(format!(
             "no answer within {} s",
             REACH_TIMEOUT.as_secs()
         ))),
     }
+}
+
+/// The innermost error, which names what went wrong ("Connection refused") where the outer
+/// ones only say that sending failed; it holds no URL.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// A channel's topics, in the order [`route`] expects.
