@@ -1,8 +1,8 @@
 //! The command line every bot shares: `--config`, `--dev`, `--no-browser`, `--logout`, and
 //! `RUST_LOG` for the logs.
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -67,7 +67,8 @@ macro_rules! about {
 
 /// Runs a bot from the command line: reads the arguments and the configuration, logs in
 /// when needed, and runs until Ctrl-C. `about` names the bot in `--help` and `--version`;
-/// `setup` adds its handler and commands.
+/// `setup` adds its handler and commands. When the bot has stopped, it ends the process:
+/// with success after Ctrl-C or SIGTERM, and with an error message and failure otherwise.
 ///
 /// Without a configuration file, or with `--dev`, the bot runs against a local Glimesh and
 /// the terminal becomes its chat.
@@ -85,7 +86,7 @@ macro_rules! about {
 ///     .await
 /// }
 /// ```
-pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> ExitCode {
+pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> ! {
     let args = parse(about);
     let default_level = if args.dev || !args.config.exists() {
         "warn"
@@ -99,13 +100,18 @@ pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> 
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match serve(args, setup).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match serve(args, setup).await {
+        Ok(()) => 0,
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            1
         }
-    }
+    };
+    // Ending the process here rather than returning to the runtime: a read of the terminal
+    // that is still blocked (a login waiting for a pasted code) would hold the runtime's
+    // shutdown, and with it the process, until someone pressed Enter.
+    let _ = std::io::stdout().flush();
+    std::process::exit(code)
 }
 
 /// The arguments, with the bot's name, version and description in `--help` and `--version`.

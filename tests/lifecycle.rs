@@ -91,6 +91,8 @@ impl BotProcess {
     fn ends_within(mut self, limit: Duration) -> (ExitStatus, String) {
         let mut child = self.child.take().unwrap();
         let pid = child.id();
+        // `wait` would close stdin first: a stdin that ends is not what is being tested.
+        let _stdin = child.stdin.take();
         let (done, ended) = std::sync::mpsc::channel();
         std::thread::spawn(move || done.send(child.wait()));
         let status = match ended.recv_timeout(limit) {
@@ -206,13 +208,27 @@ fn a_stop_while_checking_the_instance_ends_the_bot() {
 #[test]
 fn a_stop_while_the_login_waits_ends_the_bot_and_says_so() {
     let world = World::new(false);
-    for signal in SIGNALS {
-        let dir = world.bot_dir(1.0);
-        let mut bot = BotProcess::start(dir.path(), &["--no-browser"], Stdio::piped());
-        bot.wait_for("/oauth/authorize?");
-        let said = bot.stops_on(signal, "stopped before the login completed");
-        assert!(!said.contains("login failed"), "{said}");
-        assert!(!dir.path().join("token.json").exists());
+    // On a loopback redirect the bot listens for the browser; otherwise it waits for a paste
+    // on its stdin, which stays open here as in a terminal.
+    let waits = [
+        (None, "/oauth/authorize?"),
+        (Some("https://bots.example.org/callback"), "paste here"),
+    ];
+    for (redirect, waiting) in waits {
+        for signal in SIGNALS {
+            let dir = world.bot_dir(1.0);
+            if let Some(redirect) = redirect {
+                let path = dir.path().join("config.toml");
+                let config = std::fs::read_to_string(&path).unwrap();
+                let config = config.replace("http://127.0.0.1:0/callback", redirect);
+                std::fs::write(&path, config).unwrap();
+            }
+            let mut bot = BotProcess::start(dir.path(), &["--no-browser"], Stdio::piped());
+            bot.wait_for(waiting);
+            let said = bot.stops_on(signal, "stopped before the login completed");
+            assert!(!said.contains("login failed"), "{said}");
+            assert!(!dir.path().join("token.json").exists());
+        }
     }
 }
 
