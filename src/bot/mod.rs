@@ -11,6 +11,7 @@ mod context;
 pub(crate) mod cooldown;
 mod handler;
 mod queue;
+mod router;
 mod sender;
 pub(crate) mod split;
 mod worker;
@@ -32,18 +33,20 @@ use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, Token
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Channel, User};
-use crate::socket::{self, Deliver, SocketEvent, SocketOptions, Topic};
+use crate::socket::{self, SocketOptions, Topic};
+use router::Router;
 pub(crate) use worker::Progress;
-use worker::{Work, Worker};
+use worker::Worker;
 
-/// The topics of one channel, in this order, so that topic `i` belongs to channel `i / 3`.
+/// The topics of one channel, in the order of [`topics_of`], so that topic `i` belongs to
+/// channel `i / 3`.
 const TOPICS_PER_CHANNEL: usize = 3;
 /// How many events wait for one channel's worker before the socket pauses.
 const CHANNEL_QUEUE: usize = 256;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
-/// How long a stopping bot keeps sending the messages it queued.
-const FLUSH_LIMIT: Duration = Duration::from_secs(1);
+/// How long after the stop a stopping bot keeps sending the messages it queued.
+const FLUSH_LIMIT: Duration = Duration::from_millis(1750);
 /// How long the instance may take to answer the first request before it counts as unreachable.
 const REACH_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -52,8 +55,9 @@ const REACH_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Shutdown(CancellationToken);
 
 impl Shutdown {
-    /// Asks the bot to stop: it stops taking events, lets running handlers finish, sends what
-    /// is queued, leaves its channels, and [`Bot::run`] returns.
+    /// Asks the bot to stop: it stops taking events, lets running handlers finish (within the
+    /// [shutdown deadline](BotBuilder::shutdown_deadline)), sends what is queued (until 1.75 s
+    /// after the stop), leaves its channels, and [`Bot::run`] returns.
     pub fn trigger(&self) {
         self.0.cancel();
     }
@@ -198,14 +202,6 @@ impl std::fmt::Debug for Bot {
     }
 }
 
-/// A channel's parts while the bot runs.
-struct Running {
-    queue: queue::Sender<Work>,
-    /// Which of the channel's topics the current connection has subscribed.
-    subscribed: [bool; TOPICS_PER_CHANNEL],
-    ready_before: bool,
-}
-
 impl Bot {
     /// Starts setting up a bot with this configuration.
     pub fn builder(config: Config) -> BotBuilder {
@@ -307,18 +303,14 @@ impl Bot {
             };
             workers.push(tokio::spawn(worker.run(work, stop.clone())));
             senders.push(sending);
-            channels.push(Running {
-                queue,
-                subscribed: [false; TOPICS_PER_CHANNEL],
-                ready_before: false,
-            });
+            channels.push(queue);
         }
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
         };
         let credentials = Arc::clone(self.api.credentials());
-        let router = Router { channels };
+        let router = Router::new(channels);
         // The socket hands each event straight to its channel's queue; it returns once stopped.
         let outcome = socket::run(
             options,
@@ -328,18 +320,19 @@ impl Bot {
             stop.clone(),
         )
         .await;
-        // Stop taking events, let the workers finish what runs, then send what is queued.
+        // Stop taking events, let the workers finish what runs, then send what is queued, but
+        // not for longer than a person waits for Ctrl-C to work.
         stop.cancel();
+        let flush_until = tokio::time::Instant::now() + FLUSH_LIMIT;
         for task in workers {
             let _ = task.await;
         }
-        // Send what is queued, but not for longer than a person waits for Ctrl-C to work.
         flush.cancel();
-        let sent = tokio::time::timeout(FLUSH_LIMIT, join_all(senders.iter_mut())).await;
+        let sent = tokio::time::timeout_at(flush_until, join_all(senders.iter_mut())).await;
         if sent.is_err() {
             senders.iter().for_each(tokio::task::JoinHandle::abort);
             tracing::warn!(
-                "messages still queued after {} s were not sent",
+                "messages still queued {} s after the stop were not sent",
                 FLUSH_LIMIT.as_secs_f32()
             );
         }
@@ -443,7 +436,7 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-/// A channel's topics, in the order [`route`] expects.
+/// A channel's topics, in the order the [`Router`] expects.
 fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
     [
         Topic::Chat {
@@ -456,43 +449,6 @@ fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
             channel_id: channel.id.clone(),
         },
     ]
-}
-
-/// Routes socket events to the channels' workers.
-struct Router {
-    channels: Vec<Running>,
-}
-
-impl Deliver for Router {
-    /// Passes an event to its channel's worker, waiting while that worker's queue is full.
-    async fn deliver(&mut self, event: SocketEvent) -> bool {
-        let (index, work) = match event {
-            SocketEvent::Subscribed(topic) => {
-                let index = topic / TOPICS_PER_CHANNEL;
-                let Some(channel) = self.channels.get_mut(index) else {
-                    return true;
-                };
-                // A topic subscribed again means a new connection, which subscribes them all.
-                let slot = topic % TOPICS_PER_CHANNEL;
-                if channel.subscribed[slot] {
-                    channel.subscribed = [false; TOPICS_PER_CHANNEL];
-                }
-                channel.subscribed[slot] = true;
-                // The channel is ready once every topic is: a follow before then would be lost.
-                if channel.subscribed.contains(&false) {
-                    return true;
-                }
-                let first = !channel.ready_before;
-                channel.ready_before = true;
-                (index, Work::Subscribed { first })
-            }
-            SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
-        };
-        match self.channels.get(index) {
-            Some(channel) => channel.queue.send(work).await.is_ok(),
-            None => true,
-        }
-    }
 }
 
 /// Cancels `stop` on Ctrl-C or SIGTERM.
