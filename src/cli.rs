@@ -158,10 +158,16 @@ async fn dev(args: Args, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Result
 
 #[cfg(not(feature = "sim"))]
 async fn dev(args: Args, _setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Result<()> {
+    let problem = if args.dev {
+        "--dev asked for it"
+    } else {
+        "no such file"
+    };
     Err(crate::error::Error::Config {
         key: args.config.display().to_string(),
-        message: "no such file, and this build has no local Glimesh (the `sim` feature); \
-                  copy config.example.toml there and fill it in"
-            .into(),
+        message: format!(
+            "{problem}, and this build has no local Glimesh (the `sim` feature); \
+             copy config.example.toml there, fill it in, and run without --dev"
+        ),
     })
 }
