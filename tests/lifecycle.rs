@@ -251,7 +251,7 @@ fn a_stop_while_running_ends_the_bot() {
     for signal in SIGNALS {
         let dir = world.bot_dir(1.0);
         let mut bot = world.logged_in_bot(dir.path());
-        bot.wait_for("socket connected");
+        bot.wait_for("every topic subscribed");
         bot.stops_on(signal, "stopped");
     }
 }
@@ -263,7 +263,7 @@ fn a_stop_while_reconnecting_with_backoff_ends_the_bot() {
         world.fault(json!({"refuse_upgrades_ms": 0}));
         let dir = world.bot_dir(1.0);
         let mut bot = world.logged_in_bot(dir.path());
-        bot.wait_for("socket connected");
+        bot.wait_for("every topic subscribed");
         world.fault(json!({"refuse_upgrades_ms": 60_000}));
         world
             .runtime
@@ -280,7 +280,7 @@ fn a_stop_while_slow_sends_are_queued_ends_the_bot_after_the_handler_deadline() 
     // One message every twenty seconds: the second reply waits past the handler deadline.
     let dir = world.bot_dir(0.05);
     let mut bot = world.logged_in_bot(dir.path());
-    bot.wait_for("socket connected");
+    bot.wait_for("every topic subscribed");
     let _runtime = world.runtime.enter();
     let mut lines = common::bot_lines(&world.sim);
     for _ in 0..5 {

@@ -41,7 +41,8 @@ impl Deliver for Router {
     /// Passes an event to its channel's worker, waiting while that worker's queue is full.
     async fn deliver(&mut self, event: SocketEvent) -> bool {
         let (SocketEvent::Subscribed(topic) | SocketEvent::Event(topic, _)) = event;
-        let Some(channel) = self.channels.get_mut(topic / TOPICS_PER_CHANNEL) else {
+        let index = topic / TOPICS_PER_CHANNEL;
+        let Some(channel) = self.channels.get_mut(index) else {
             return true;
         };
         let slot = topic % TOPICS_PER_CHANNEL;
@@ -58,6 +59,7 @@ impl Deliver for Router {
                 // The catch-up of missed messages runs first, then what came meanwhile.
                 let first = !channel.ready_before;
                 channel.ready_before = true;
+                tracing::debug!(channel = index, first, "every topic subscribed");
                 let held = std::mem::take(&mut channel.held);
                 for work in std::iter::once(Work::Subscribed { first }).chain(held) {
                     if channel.queue.send(work).await.is_err() {
