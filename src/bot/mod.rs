@@ -234,8 +234,11 @@ impl Bot {
     /// Runs until Ctrl-C, SIGTERM or [`Shutdown::trigger`]: logs in (the first time), joins
     /// the channels, and handles their events.
     ///
+    /// A stop while it starts (even while the login waits for a person) is a clean end too.
+    ///
     /// # Errors
-    /// When login fails, a configured channel does not exist, or the server refuses a
+    /// [`Error::Config`] on `glimesh.base_url` when the instance does not answer within 5 s;
+    /// when login fails, a configured channel does not exist, or the server refuses a
     /// subscription. Lost connections are not errors: the bot reconnects.
     pub async fn run(self) -> Result<()> {
         let stop = self.shutdown.0.clone();
