@@ -50,7 +50,8 @@ async fn roll(call: Call) -> glimbot::Result<()> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = Instant::now();
-    glimbot::run(|bot| {
+    let about = glimbot::about!("The example bot: dice, uptime, shout-outs, thanks for follows");
+    glimbot::run(about, |bot| {
         bot.handler(MyBot)
             .command(Command::new("ping", "Answers pong", |call| async move {
                 call.reply("pong").await

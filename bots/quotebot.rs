@@ -1,8 +1,9 @@
 //! quotebot: a bot with state. `!quote` tells a saved quote (`!quote 3` a given one), and
-//! moderators add quotes with `!addquote <text>`. Quotes live in a JSON file (`quotes.json`,
-//! or the path in `QUOTES_FILE`) and survive restarts.
+//! moderators add quotes with `!addquote <text>`. Quotes live in a JSON file in the data
+//! directory (`~/.local/share/glimbot/quotebot/quotes.json` on Linux, or the path in
+//! `QUOTES_FILE`) and survive restarts.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -28,14 +29,17 @@ impl Quotes {
         })
     }
 
-    fn get(&self, number: Option<usize>) -> Option<(usize, String)> {
+    /// Quote `number` (from 1), or a random one; `Err` holds how many quotes there are.
+    fn get(&self, number: Option<usize>) -> Result<(usize, String), usize> {
         let list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         let index = match number {
-            Some(n) => n.checked_sub(1)?,
-            None if list.is_empty() => return None,
+            Some(n) => n.wrapping_sub(1),
+            None if list.is_empty() => 0,
             None => rand::rng().random_range(0..list.len()),
         };
-        list.get(index).map(|q| (index + 1, q.clone()))
+        list.get(index)
+            .map(|q| (index + 1, q.clone()))
+            .ok_or(list.len())
     }
 
     /// Adds a quote and saves the file (a new file, then a rename, so a crash loses nothing).
@@ -43,6 +47,9 @@ impl Quotes {
         let mut list = self.list.lock().unwrap_or_else(PoisonError::into_inner);
         list.push(quote);
         let text = serde_json::to_string_pretty(&*list).map_err(std::io::Error::other)?;
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
         let temporary = self.path.with_extension("json.tmp");
         std::fs::write(&temporary, text)?;
         std::fs::rename(&temporary, &self.path)?;
@@ -53,16 +60,28 @@ impl Quotes {
 async fn quote(quotes: &Quotes, call: Call) -> glimbot::Result<()> {
     let number = call.args.first().and_then(|n| n.parse().ok());
     match quotes.get(number) {
-        Some((n, text)) => call.ctx.send(format!("#{n}: {text}")).await,
-        None => {
-            call.reply("no such quote yet; moderators add them with !addquote")
+        Ok((n, text)) => call.ctx.send(format!("#{n}: {text}")).await,
+        Err(0) => {
+            call.reply("no quotes yet; moderators add them with !addquote")
+                .await
+        }
+        Err(1) => call.reply("there is only quote #1").await,
+        Err(count) => {
+            call.reply(format!("there are only {count} quotes, #1 to #{count}"))
                 .await
         }
     }
 }
 
 async fn add_quote(quotes: &Quotes, call: Call) -> glimbot::Result<()> {
-    let text = call.rest().trim().to_owned();
+    let text = call.rest().trim();
+    // `!addquote "Stay hydrated"` saves the words, not the marks around them.
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+        .trim()
+        .to_owned();
     if text.is_empty() {
         return call.reply("!addquote <the quote>").await;
     }
@@ -74,20 +93,23 @@ async fn add_quote(quotes: &Quotes, call: Call) -> glimbot::Result<()> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let path =
-        std::env::var_os("QUOTES_FILE").map_or_else(|| PathBuf::from("quotes.json"), PathBuf::from);
+    let path = std::env::var_os("QUOTES_FILE")
+        .map(PathBuf::from)
+        .or_else(|| Some(dirs::data_dir()?.join("glimbot/quotebot/quotes.json")));
+    let Some(path) = path else {
+        eprintln!("error: there is no data directory for the quotes; set QUOTES_FILE");
+        return ExitCode::FAILURE;
+    };
     let quotes = match Quotes::open(path.clone()) {
         Ok(quotes) => Arc::new(quotes),
         Err(e) => {
-            eprintln!(
-                "error: cannot read the quotes in {}: {e}",
-                Path::new(&path).display()
-            );
+            eprintln!("error: cannot read the quotes in {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     };
     let (reader, writer) = (Arc::clone(&quotes), quotes);
-    glimbot::run(move |bot| {
+    let about = glimbot::about!("Tells saved quotes; moderators add them");
+    glimbot::run(about, move |bot| {
         bot.command(Command::new("quote", "Tells a saved quote", move |call| {
             let quotes = Arc::clone(&reader);
             async move { quote(&quotes, call).await }

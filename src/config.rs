@@ -168,6 +168,8 @@ impl Config {
             };
             config_error(shown.to_string(), message)
         })?;
+        let names = std::env::vars_os().map(|(name, _)| name.to_string_lossy().into_owned());
+        check_variable_names(names)?;
         // A variable that is not Unicode is kept (mangled) rather than ignored, so that it fails
         // a check instead of silently leaving the file's value in force.
         let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
@@ -191,6 +193,20 @@ impl Config {
         let values = Values(given);
         build(&values).map_err(|e| values.name_variable(e))
     }
+}
+
+/// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored
+/// and leave the file's value in force.
+fn check_variable_names(names: impl IntoIterator<Item = String>) -> Result<()> {
+    let valid: Vec<String> = keys::ALL.iter().map(Key::env_var).collect();
+    let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
+    for name in names {
+        if name.starts_with("GLIMBOT_") && !valid.contains(&name.as_str()) {
+            let hint = suggestion(&name, &valid, ("`", "`"), "variables");
+            return Err(config_error(name, format!("no such setting; {hint}")));
+        }
+    }
+    Ok(())
 }
 
 /// A value before it is checked, and where it came from.
@@ -466,7 +482,10 @@ fn suggestion(word: &str, valid: &[&str], quotes: (&str, &str), what: &str) -> S
     let word = word.to_lowercase();
     let nearest = valid
         .iter()
-        .map(|v| (strsim::normalized_damerau_levenshtein(&word, v), v))
+        .map(|v| {
+            let score = strsim::normalized_damerau_levenshtein(&word, &v.to_lowercase());
+            (score, v)
+        })
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     let (list, (open, close)) = (valid.join(", "), quotes);
@@ -676,6 +695,21 @@ mod tests {
         assert_refused(&with("bot", r#"prefx = "?""#), &[], "bot.prefx", says);
         let says = "unknown key; valid keys in [auth]: flow, token_path";
         assert_refused(&with("auth", "colour = 3"), &[], "auth.colour", says);
+    }
+
+    #[test]
+    fn a_misspelt_variable_is_refused_with_the_nearest_valid_name() {
+        let names = ["PATH", "GLIMBOT_BOT_CHANELS", "GLIMBOT_BOT_PREFIX"].map(String::from);
+        let Err(Error::Config { key, message }) = check_variable_names(names) else {
+            panic!("a misspelt variable was accepted");
+        };
+        assert_eq!(key, "GLIMBOT_BOT_CHANELS");
+        assert!(
+            message.contains("did you mean `GLIMBOT_BOT_CHANNELS`?"),
+            "{message}"
+        );
+        let valid = ["HOME", "GLIMBOT_SENDING_BURST"].map(String::from);
+        assert!(check_variable_names(valid).is_ok());
     }
 
     #[test]

@@ -8,13 +8,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use async_trait::async_trait;
+use tokio::sync::{mpsc, watch};
 
-use crate::auth::{Browser, FileStore, Flow};
-use crate::bot::{Bot, BotBuilder};
+use crate::auth::{Browser, Flow, MemoryStore};
+use crate::bot::{Bot, BotBuilder, Context, Handler};
 use crate::config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
+use crate::model::{ChannelUpdate, ChatMessage, Follow};
 use crate::secret::Secret;
 use crate::sim::{BOT, ChatLine, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
 
@@ -41,7 +43,7 @@ fn config(info: &WorldInfo) -> Result<Config> {
         },
         auth: AuthConfig {
             flow: Flow::AuthorizationCode,
-            token_path: FileStore::default_path(&info.client_id),
+            token_path: None,
         },
         sending: SendingConfig {
             per_second: 5.0,
@@ -50,8 +52,15 @@ fn config(info: &WorldInfo) -> Result<Config> {
     })
 }
 
-/// Runs a bot against a fresh local Glimesh until the input ends.
+/// Runs a bot against a fresh local Glimesh until the input ends or the bot is stopped.
 pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Result<()> {
+    if logout {
+        eprintln!(
+            "Dev mode keeps its token in memory only, so there is nothing to forget. \
+             --logout forgets the token of a bot with a config.toml."
+        );
+        return Ok(());
+    }
     let options = SimOptions {
         auto_approve: Some(BOT.into()),
         ..SimOptions::default()
@@ -62,12 +71,14 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     let browser = Browser::With(Arc::new(|url| {
         tokio::spawn(reqwest::get(url));
     }));
+    let finished = Arc::new(watch::Sender::new(0));
+    let counted = Arc::clone(&finished);
+    // Each emulator is a new world that would refuse a token saved by the last one.
     let bot = setup(Bot::builder(config(&info)?))
+        .token_store(MemoryStore::new())
         .browser(browser)
+        .wrap_handler(|inner| Arc::new(Counting { inner, counted }))
         .build()?;
-    if logout {
-        return bot.api().credentials().logout().await;
-    }
     let channel_id = info.channel_id(STREAMER).unwrap_or_default().to_owned();
     let mut progress = bot.progress();
     let shutdown = bot.shutdown();
@@ -85,18 +96,20 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     );
     tokio::select! {
         ended = &mut bot_run => return ended.map_err(invalid)?,
-        ready = progress.wait_for(|p| p.ready > 0) => { ready.map_err(invalid)?; }
+        ready = progress.wait_for(|p| p.ready > 0) => { ready.map(drop).map_err(invalid)?; }
     }
     eprintln!(
         "You are {VIEWER} in {STREAMER}'s chat. Type a message, or /as USER, /follow, /title TEXT, /quit."
     );
-    let mut last_posted = 0;
+    // What the input caused, for the bot to finish with before it stops: the newest chat
+    // message, and how many follows and channel updates.
+    let (mut last_posted, mut caused) = (0, 0);
     let mut me = VIEWER.to_owned();
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut lines = stdin_lines();
     loop {
         let line = tokio::select! {
             ended = &mut bot_run => return ended.map_err(invalid)?,
-            line = lines.next_line() => line.map_err(invalid)?,
+            line = lines.recv() => line.transpose().map_err(invalid)?,
         };
         let Some(line) = line else { break };
         let line = line.trim();
@@ -108,8 +121,11 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
                 Ok(())
             }
             ("/as", name) => Err(format!("no user named {name:?}")),
-            ("/follow", _) => sim.follow(&channel_id, &me),
-            ("/title", title) => sim.set_title(&channel_id, title),
+            ("/follow", _) => sim.follow(&channel_id, &me).map(|()| caused += 1),
+            ("/title", title) => sim.set_title(&channel_id, title).map(|()| {
+                caused += 1;
+                println!("[{STREAMER}] (the title is now: {})", Escaped(title));
+            }),
             _ => sim.post_chat(&channel_id, &me, line).map(|posted| {
                 last_posted = posted.id.parse().unwrap_or(last_posted);
             }),
@@ -118,14 +134,23 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
             eprintln!("({reason})");
         }
     }
-    // Let the bot answer the last line, then stop it; stopping sends whatever it queued.
-    let answered =
-        tokio::time::timeout(ANSWER_WAIT, progress.wait_for(|p| p.handled >= last_posted)).await;
-    if answered.is_err() {
-        eprintln!(
-            "(the bot did not answer within {} s)",
-            ANSWER_WAIT.as_secs()
-        );
+    // Let the bot finish with what the input caused, then stop it; stopping sends whatever
+    // it queued. Each `Ref` of a watch is dropped at once: holding one blocks the bot.
+    let mut finished = finished.subscribe();
+    let handled_all = async {
+        let messages = progress
+            .wait_for(|p| p.handled >= last_posted)
+            .await
+            .is_ok();
+        messages && finished.wait_for(|n| *n >= caused).await.is_ok()
+    };
+    tokio::select! {
+        ended = &mut bot_run => return ended.map_err(invalid)?,
+        answered = tokio::time::timeout(ANSWER_WAIT, handled_all) => {
+            if answered.is_err() {
+                eprintln!("(the bot did not answer within {} s)", ANSWER_WAIT.as_secs());
+            }
+        }
     }
     shutdown.trigger();
     let outcome = bot_run.await.map_err(invalid)?;
@@ -136,6 +161,65 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         }
     }
     outcome
+}
+
+/// The lines of stdin, read on a thread of their own: a read blocks its thread until a line
+/// comes, and a runtime thread blocked so would keep the process from ending when stopped.
+fn stdin_lines() -> mpsc::UnboundedReceiver<std::io::Result<String>> {
+    let (lines, receiver) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// The bot's handler, counting the follows and channel updates it has finished with, so that
+/// dev mode knows when the bot has answered everything the input caused.
+struct Counting {
+    inner: Arc<dyn Handler>,
+    counted: Arc<watch::Sender<u64>>,
+}
+
+/// Counts an event as finished when dropped, so that one whose handler panicked counts too.
+struct Finish<'a>(&'a watch::Sender<u64>);
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n += 1);
+    }
+}
+
+#[async_trait]
+impl Handler for Counting {
+    async fn on_ready(&self, ctx: &Context) -> Result<()> {
+        self.inner.on_ready(ctx).await
+    }
+
+    async fn on_message(&self, ctx: &Context, message: &ChatMessage) -> Result<()> {
+        self.inner.on_message(ctx, message).await
+    }
+
+    async fn on_follow(&self, ctx: &Context, follow: &Follow) -> Result<()> {
+        let _finish = Finish(&self.counted);
+        self.inner.on_follow(ctx, follow).await
+    }
+
+    async fn on_channel_update(&self, ctx: &Context, update: &ChannelUpdate) -> Result<()> {
+        let _finish = Finish(&self.counted);
+        self.inner.on_channel_update(ctx, update).await
+    }
+
+    async fn on_reconnect(&self, ctx: &Context) -> Result<()> {
+        self.inner.on_reconnect(ctx).await
+    }
+
+    async fn on_error(&self, ctx: &Context, error: Error) {
+        self.inner.on_error(ctx, error).await;
+    }
 }
 
 async fn print_feed(
@@ -155,8 +239,15 @@ fn print_line(info: &WorldInfo, line: &ChatLine) {
         .iter()
         .find(|c| c.id == line.channel_id)
         .map_or("?", |c| c.streamer.as_str());
+    // Glimesh's own lines (" just followed the stream!") start with a space: chat clients
+    // put the username in front.
+    let separator = if line.message.starts_with(' ') {
+        ""
+    } else {
+        ": "
+    };
     println!(
-        "[{channel}] {}: {}",
+        "[{channel}] {}{separator}{}",
         Escaped(&line.username),
         Escaped(&line.message)
     );

@@ -31,7 +31,7 @@ pub use auth::{
     Browser, Credentials, FileStore, Flow, LoginOptions, MemoryStore, OAuthApp, Token, TokenStore,
 };
 pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
-pub use cli::run;
+pub use cli::{About, run};
 pub use config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 pub use error::{Error, Result};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};

@@ -4,9 +4,22 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// Runs a bot binary in `dir` with `input` on stdin and its data directory inside `dir`.
 fn run_bot(bin: &str, dir: &Path, args: &[&str], input: &str, env: &[(&str, &Path)]) -> Output {
+    run_bot_within(Duration::from_secs(60), bin, dir, args, input, env)
+}
+
+/// As [`run_bot`], killing the bot if it runs for longer than `limit`.
+fn run_bot_within(
+    limit: Duration,
+    bin: &str,
+    dir: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &Path)],
+) -> Output {
     let mut child = Command::new(bin)
         .args(args)
         .current_dir(dir)
@@ -25,20 +38,22 @@ fn run_bot(bin: &str, dir: &Path, args: &[&str], input: &str, env: &[(&str, &Pat
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    wait(child)
+    wait(child, limit)
 }
 
-/// Waits for the process, and kills it if it runs for more than a minute.
-fn wait(child: std::process::Child) -> Output {
+/// Waits for the process, and kills it if it runs for more than `limit`.
+fn wait(child: std::process::Child, limit: Duration) -> Output {
     let id = child.id();
     let (done, output) = std::sync::mpsc::channel();
     std::thread::spawn(move || done.send(child.wait_with_output()));
-    match output.recv_timeout(std::time::Duration::from_secs(60)) {
+    match output.recv_timeout(limit) {
         Ok(output) => output.unwrap(),
         Err(_) => {
             // Not reaped yet, so the id still names our child.
-            let _ = Command::new("kill").arg(id.to_string()).status();
-            panic!("the bot did not finish within a minute");
+            let _ = Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+            panic!("the bot did not finish within {limit:?}");
         }
     }
 }
@@ -62,21 +77,113 @@ fn without_a_config_the_bot_answers_in_a_local_glimesh() {
         stdout.contains("[streamer] glimbot: @viewer pong"),
         "{stdout}"
     );
+    // Each local Glimesh is a new world: a token saved from it would be refused next time.
+    assert_eq!(walk(dir.path()), Vec::<std::path::PathBuf>::new());
+}
 
-    // The dev login saved its token like any other, owner-only, under the data directory.
-    let clients = std::fs::read_dir(dir.path().join("data/glimbot")).unwrap();
-    let token = clients
-        .map(|c| c.unwrap().path().join("token.json"))
-        .next()
-        .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&token).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+#[test]
+fn two_dev_runs_in_one_data_directory_print_no_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for run in 0..2 {
+        let output = run_bot(MYBOT, dir.path(), &["--dev"], "!ping\n", &[]);
+        let stderr = text(&output.stderr);
+        assert!(output.status.success(), "run {run}: {stderr}");
+        assert!(!stderr.contains("WARN"), "run {run}: {stderr}");
+        assert!(text(&output.stdout).contains("glimbot: @viewer pong"));
     }
+}
+
+#[test]
+fn a_follow_from_a_pipe_is_thanked_before_the_bot_stops_every_time() {
+    for input in ["/follow\n", "/as streamer\n/follow\n"] {
+        let who = if input.starts_with("/as") {
+            "streamer"
+        } else {
+            "viewer"
+        };
+        for run in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let limit = Duration::from_secs(5);
+            let output = run_bot_within(limit, MYBOT, dir.path(), &[], input, &[]);
+            let stdout = text(&output.stdout);
+            assert!(
+                output.status.success(),
+                "{input:?} run {run}: {}",
+                text(&output.stderr)
+            );
+            assert!(
+                stdout.contains(&format!("[streamer] {who} just followed the stream!\n"))
+                    && stdout.contains(&format!("glimbot: Thanks for the follow, {who}!")),
+                "{input:?} run {run}: {stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_new_title_from_dev_mode_is_shown_and_reaches_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_bot(MYBOT, dir.path(), &[], "/title Speedrun <3\n!ping\n", &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains("[streamer] (the title is now: Speedrun <3)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn help_and_version_describe_the_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = text(&run_bot(QUOTEBOT, dir.path(), &["--help"], "", &[]).stdout);
+    assert!(
+        help.starts_with("Tells saved quotes; moderators add them\n"),
+        "{help}"
+    );
+    assert!(help.contains("Usage: quotebot"), "{help}");
+    assert!(
+        help.contains("--config <PATH>") && help.contains("--dev"),
+        "{help}"
+    );
+    let version = text(&run_bot(MYBOT, dir.path(), &["--version"], "", &[]).stdout);
+    assert_eq!(version, format!("mybot {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn a_missing_explicit_config_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_bot(
+        MYBOT,
+        dir.path(),
+        &["--config", "prod.toml"],
+        "!ping\n",
+        &[],
+    );
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("`prod.toml`: no such file"), "{stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "no dev mode: {}",
+        text(&output.stdout)
+    );
+}
+
+#[test]
+fn a_misspelt_variable_is_an_error_naming_the_nearest_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_with("prefix", "prefix");
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let value = Path::new("alice");
+    let env = [("GLIMBOT_BOT_CHANELS", value)];
+    let output = run_bot(MYBOT, dir.path(), &[], "", &env);
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("`GLIMBOT_BOT_CHANELS`")
+            && stderr.contains("did you mean `GLIMBOT_BOT_CHANNELS`?"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -123,6 +230,26 @@ fn the_quote_bot_keeps_its_quotes_across_restarts() {
         !stdout.contains("not allowed\n[streamer] glimbot"),
         "viewers cannot add quotes: {stdout}"
     );
+}
+
+#[test]
+fn the_quote_bot_drops_quote_marks_counts_its_quotes_and_keeps_them_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input =
+        "/as streamer\n!addquote \"Stay hydrated\"\n!addquote Stretch\n!quote 1\n!quote 9\n";
+    let output = run_bot(QUOTEBOT, dir.path(), &[], input, &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("glimbot: #1: Stay hydrated\n"), "{stdout}");
+    assert!(
+        stdout.contains("glimbot: @streamer there are only 2 quotes, #1 to #2"),
+        "{stdout}"
+    );
+    let saved = dir.path().join("data/glimbot/quotebot/quotes.json");
+    let quotes: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
+    assert_eq!(quotes, ["Stay hydrated", "Stretch"]);
+    assert!(!dir.path().join("quotes.json").exists());
 }
 
 /// A config that would work, with one line replaced.
@@ -193,16 +320,25 @@ fn every_bad_config_is_refused_naming_the_key_before_anything_happens() {
 #[test]
 fn logout_forgets_the_saved_token() {
     let dir = tempfile::tempdir().unwrap();
-    run_bot(MYBOT, dir.path(), &["--dev"], "", &[]);
-    let saved = |dir: &Path| {
-        walk(&dir.join("data"))
-            .into_iter()
-            .any(|p| p.ends_with("token.json"))
-    };
-    assert!(saved(dir.path()));
+    let token = dir.path().join("token.json");
+    let auth = format!(
+        "prefix = \"!\"\n[auth]\ntoken_path = \"{}\"\n",
+        token.display()
+    );
+    let config = config_with("prefix = \"!\"\n", &auth);
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    std::fs::write(&token, "{}").unwrap();
+    let output = run_bot(MYBOT, dir.path(), &["--logout"], "", &[]);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("Logged out"), "{stderr}");
+    assert!(!token.exists());
+
+    // Dev mode keeps no token, and says so.
     let output = run_bot(MYBOT, dir.path(), &["--dev", "--logout"], "", &[]);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(!saved(dir.path()));
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("nothing to forget"), "{stderr}");
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

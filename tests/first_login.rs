@@ -6,7 +6,9 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{ChildStderr, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Instant;
 
 use common::{Running, http, location_params, param};
 use glimbot::sim::WorldInfo;
@@ -31,7 +33,8 @@ fn start_sim(dir: &std::path::Path) -> (Running, WorldInfo) {
     ])
 }
 
-fn start_bot(dir: &std::path::Path) -> (Running, BufReader<ChildStderr>) {
+/// Starts the bot; its stderr lines arrive on the receiver, read on a thread of their own.
+fn start_bot(dir: &std::path::Path) -> (Running, Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mybot"))
         .args(["--config", "config.toml", "--no-browser"])
         .current_dir(dir)
@@ -42,22 +45,28 @@ fn start_bot(dir: &std::path::Path) -> (Running, BufReader<ChildStderr>) {
         .spawn()
         .unwrap();
     let stderr = BufReader::new(child.stderr.take().unwrap());
-    (Running(child), stderr)
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (Running(child), lines)
 }
 
-/// Reads the bot's stderr up to the first line that `stop` accepts; returns that line.
-fn read_until(
-    stderr: &mut BufReader<ChildStderr>,
-    seen: &mut String,
-    stop: impl Fn(&str) -> bool,
-) -> String {
+/// Reads the bot's stderr up to the first line that `stop` accepts, waiting at most
+/// [`common::WAIT`] in all; returns that line.
+fn read_until(stderr: &Receiver<String>, seen: &mut String, stop: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + common::WAIT;
     loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the bot ended; it said:\n{seen}"
-        );
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = stderr
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("no such line ({e:?}); the bot said:\n{seen}"));
         seen.push_str(&line);
+        seen.push('\n');
         if stop(&line) {
             return line;
         }
@@ -65,11 +74,20 @@ fn read_until(
 }
 
 /// Stops the bot as a service manager would, and checks that it stops cleanly.
-fn terminate(mut bot: Running) {
+fn terminate(mut bot: Running, stderr: &Receiver<String>) {
     Command::new("kill")
         .args(["-TERM", &bot.0.id().to_string()])
         .status()
         .unwrap();
+    // Its stderr closes as it ends; after that, waiting for it cannot block.
+    let deadline = Instant::now() + common::WAIT;
+    loop {
+        match stderr.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(_) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!("the bot still runs after SIGTERM"),
+        }
+    }
     assert!(
         bot.0.wait().unwrap().success(),
         "SIGTERM ends the bot with success"
@@ -93,17 +111,17 @@ async fn the_first_run_asks_once_and_the_second_not_at_all() {
     )
     .unwrap();
 
-    let (mut bot, mut stderr) = start_bot(dir.path());
+    let (mut bot, stderr) = start_bot(dir.path());
     let mut said = String::new();
-    let url = read_until(&mut stderr, &mut said, |line| line.starts_with("http"));
+    let url = read_until(&stderr, &mut said, |line| line.starts_with("http"));
     assert!(said.contains("open this address in a browser"), "{said}");
     // The person logs in; the instance sends the browser to a page the bot cannot listen on.
     let redirect = http().get(url.trim()).send().await.unwrap();
     let location = redirect.headers()["location"].to_str().unwrap().to_owned();
     assert!(param(&location_params(&redirect), "code").is_some());
-    read_until(&mut stderr, &mut said, |line| line.contains("paste here"));
+    read_until(&stderr, &mut said, |line| line.contains("paste here"));
     writeln!(bot.0.stdin.as_mut().unwrap(), "{location}").unwrap();
-    read_until(&mut stderr, &mut said, |line| line.contains("logged in"));
+    read_until(&stderr, &mut said, |line| line.contains("logged in"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -112,7 +130,7 @@ async fn the_first_run_asks_once_and_the_second_not_at_all() {
             0o600
         );
     }
-    terminate(bot);
+    terminate(bot, &stderr);
 
     let stats = |info: &WorldInfo| {
         let url = format!("{}/_sim/stats", info.url);
@@ -128,11 +146,11 @@ async fn the_first_run_asks_once_and_the_second_not_at_all() {
         }
     };
     let before = stats(&info).await;
-    let (bot, mut stderr) = start_bot(dir.path());
+    let (bot, stderr) = start_bot(dir.path());
     let mut said = String::new();
-    read_until(&mut stderr, &mut said, |line| line.contains("logged in"));
+    read_until(&stderr, &mut said, |line| line.contains("logged in"));
     assert!(!said.contains("open this address"), "{said}");
-    terminate(bot);
+    terminate(bot, &stderr);
     let after = stats(&info).await;
     assert_eq!(after["authorize_requests"], before["authorize_requests"]);
     assert_eq!(after["token_grants"], before["token_grants"]);

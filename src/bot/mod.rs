@@ -11,13 +11,16 @@ mod context;
 pub(crate) mod cooldown;
 mod handler;
 mod queue;
+mod router;
 mod sender;
 pub(crate) mod split;
+mod start;
 mod worker;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -26,29 +29,34 @@ pub use context::Context;
 pub use handler::Handler;
 
 use crate::api::Api;
-use crate::api::queries::{ChannelByStreamer, Myself, channel_by_streamer, myself};
 use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, TokenStore};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::{Channel, User};
-use crate::socket::{self, Deliver, SocketEvent, SocketOptions, Topic};
+use crate::model::Channel;
+use crate::socket::{self, SocketOptions, Topic};
+use router::Router;
+use start::{reachable, stopped_before};
 pub(crate) use worker::Progress;
-use worker::{Work, Worker};
+use worker::Worker;
 
-/// The topics of one channel, in this order, so that topic `i` belongs to channel `i / 3`.
+/// The topics of one channel, in the order of [`topics_of`], so that topic `i` belongs to
+/// channel `i / 3`.
 const TOPICS_PER_CHANNEL: usize = 3;
 /// How many events wait for one channel's worker before the socket pauses.
 const CHANNEL_QUEUE: usize = 256;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
+/// How long after the stop a stopping bot keeps sending the messages it queued.
+const FLUSH_LIMIT: Duration = Duration::from_millis(1750);
 
 /// Stops a running bot the way Ctrl-C does. Cloning is cheap.
 #[derive(Debug, Clone, Default)]
 pub struct Shutdown(CancellationToken);
 
 impl Shutdown {
-    /// Asks the bot to stop: it stops taking events, lets running handlers finish, sends what
-    /// is queued, leaves its channels, and [`Bot::run`] returns.
+    /// Asks the bot to stop: it stops taking events, lets running handlers finish (within the
+    /// [shutdown deadline](BotBuilder::shutdown_deadline)), sends what is queued (until 1.75 s
+    /// after the stop), leaves its channels, and [`Bot::run`] returns.
     pub fn trigger(&self) {
         self.0.cancel();
     }
@@ -107,6 +115,16 @@ impl BotBuilder {
     /// How long running handlers may take to finish at shutdown (default 10 s).
     pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// Wraps the handler: dev mode counts the events the bot has finished with.
+    #[cfg(feature = "sim")]
+    pub(crate) fn wrap_handler(
+        mut self,
+        wrap: impl FnOnce(Arc<dyn Handler>) -> Arc<dyn Handler>,
+    ) -> Self {
+        self.handler = wrap(self.handler);
         self
     }
 
@@ -183,12 +201,6 @@ impl std::fmt::Debug for Bot {
     }
 }
 
-/// A channel's parts while the bot runs.
-struct Running {
-    queue: queue::Sender<Work>,
-    subscribed_before: bool,
-}
-
 impl Bot {
     /// Starts setting up a bot with this configuration.
     pub fn builder(config: Config) -> BotBuilder {
@@ -222,8 +234,11 @@ impl Bot {
     /// Runs until Ctrl-C, SIGTERM or [`Shutdown::trigger`]: logs in (the first time), joins
     /// the channels, and handles their events.
     ///
+    /// A stop while it starts (even while the login waits for a person) is a clean end too.
+    ///
     /// # Errors
-    /// When login fails, a configured channel does not exist, or the server refuses a
+    /// [`Error::Config`] on `glimesh.base_url` when the instance does not answer within 5 s;
+    /// when login fails, a configured channel does not exist, or the server refuses a
     /// subscription. Lost connections are not errors: the bot reconnects.
     pub async fn run(self) -> Result<()> {
         let stop = self.shutdown.0.clone();
@@ -234,22 +249,32 @@ impl Bot {
     }
 
     async fn serve(self, stop: CancellationToken) -> Result<()> {
-        let me = self
-            .api
-            .run::<Myself>(myself::Variables)
-            .await?
-            .myself
-            .ok_or_else(|| Error::Auth("the token has no user".into()))?;
-        let me = User {
-            id: me.id,
-            username: me.username,
+        // Each start-up step is dropped when the bot is told to stop, and with it a login that
+        // waits for a person: stopping then is a clean end, not a failed login.
+        let base_url = &self.config.glimesh.base_url;
+        if stop
+            .run_until_cancelled(reachable(base_url))
+            .await
+            .transpose()?
+            .is_none()
+        {
+            return stopped_before("the instance answered");
+        }
+        let Some(me) = stop.run_until_cancelled(self.myself()).await.transpose()? else {
+            return stopped_before("the login completed");
         };
         tracing::info!(user = %me.username, "logged in");
         // Every channel is resolved before anything starts, so a wrong name stops the bot clean.
-        let mut resolved = Vec::new();
-        for username in &self.config.bot.channels {
-            resolved.push(self.resolve(username).await?);
-        }
+        let resolving = async {
+            let mut resolved = Vec::new();
+            for username in &self.config.bot.channels {
+                resolved.push(self.resolve(username).await?);
+            }
+            Ok(resolved)
+        };
+        let Some(resolved) = stop.run_until_cancelled(resolving).await.transpose()? else {
+            return stopped_before("the channels were found");
+        };
         let flush = CancellationToken::new();
         let running = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
         let (mut channels, mut topics, mut workers, mut senders) =
@@ -280,17 +305,14 @@ impl Bot {
             };
             workers.push(tokio::spawn(worker.run(work, stop.clone())));
             senders.push(sending);
-            channels.push(Running {
-                queue,
-                subscribed_before: false,
-            });
+            channels.push(queue);
         }
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
         };
         let credentials = Arc::clone(self.api.credentials());
-        let router = Router { channels };
+        let router = Router::new(channels);
         // The socket hands each event straight to its channel's queue; it returns once stopped.
         let outcome = socket::run(
             options,
@@ -300,64 +322,28 @@ impl Bot {
             stop.clone(),
         )
         .await;
-        // Stop taking events, let the workers finish what runs, then send what is queued.
+        // Stop taking events, let the workers finish what runs, then send what is queued, but
+        // not for longer than a person waits for Ctrl-C to work.
         stop.cancel();
+        let flush_until = tokio::time::Instant::now() + FLUSH_LIMIT;
         for task in workers {
             let _ = task.await;
         }
         flush.cancel();
-        for task in senders {
-            let _ = task.await;
+        let sent = tokio::time::timeout_at(flush_until, join_all(senders.iter_mut())).await;
+        if sent.is_err() {
+            senders.iter().for_each(tokio::task::JoinHandle::abort);
+            tracing::warn!(
+                "messages still queued {} s after the stop were not sent",
+                FLUSH_LIMIT.as_secs_f32()
+            );
         }
         tracing::info!("stopped");
         outcome
     }
-
-    /// A configured channel, and the id of its newest message (0 when it has none).
-    async fn resolve(&self, username: &str) -> Result<(Channel, u64)> {
-        let variables = channel_by_streamer::Variables {
-            username: Some(username.to_owned()),
-        };
-        let missing = || Error::Config {
-            key: "bot.channels".into(),
-            message: format!(
-                "there is no channel of a streamer named {username:?} on this instance; check the name"
-            ),
-        };
-        let found = match self.api.run::<ChannelByStreamer>(variables).await {
-            Ok(found) => found.channel.ok_or_else(missing)?,
-            Err(Error::GraphQl(messages))
-                if messages.iter().any(|m| m == "Could not find resource") =>
-            {
-                return Err(missing());
-            }
-            Err(e) => return Err(e),
-        };
-        let newest = found
-            .chat_messages
-            .and_then(|page| page.edges)
-            .and_then(|edges| {
-                edges
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.node)
-                    .next_back()
-            })
-            .and_then(|node| node.id.parse().ok())
-            .unwrap_or(0);
-        let channel = Channel {
-            id: found.id.ok_or_else(missing)?,
-            streamer: User {
-                id: found.streamer.id,
-                username: found.streamer.username,
-            },
-            title: found.title.unwrap_or_default(),
-        };
-        Ok((channel, newest))
-    }
 }
 
-/// A channel's topics, in the order [`route`] expects.
+/// A channel's topics, in the order the [`Router`] expects.
 fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
     [
         Topic::Chat {
@@ -370,34 +356,6 @@ fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
             channel_id: channel.id.clone(),
         },
     ]
-}
-
-/// Routes socket events to the channels' workers.
-struct Router {
-    channels: Vec<Running>,
-}
-
-impl Deliver for Router {
-    /// Passes an event to its channel's worker, waiting while that worker's queue is full.
-    async fn deliver(&mut self, event: SocketEvent) -> bool {
-        let (index, work) = match event {
-            SocketEvent::Subscribed(topic) if topic % TOPICS_PER_CHANNEL == 0 => {
-                let index = topic / TOPICS_PER_CHANNEL;
-                let Some(channel) = self.channels.get_mut(index) else {
-                    return true;
-                };
-                let first = !channel.subscribed_before;
-                channel.subscribed_before = true;
-                (index, Work::Subscribed { first })
-            }
-            SocketEvent::Subscribed(_) => return true,
-            SocketEvent::Event(topic, event) => (topic / TOPICS_PER_CHANNEL, Work::Event(event)),
-        };
-        match self.channels.get(index) {
-            Some(channel) => channel.queue.send(work).await.is_ok(),
-            None => true,
-        }
-    }
 }
 
 /// Cancels `stop` on Ctrl-C or SIGTERM.

@@ -58,18 +58,19 @@ pub(super) fn page(params: &HashMap<String, String>, users: &[(u64, String)]) ->
             );
         }
     }
+    // Nothing is picked for the person: an Approve without a look would sign in as whoever
+    // came first. Deny needs no pick.
     body.push_str("<fieldset><legend>Sign in as</legend>");
-    for (i, (id, username)) in users.iter().enumerate() {
-        let checked = if i == 0 { " checked" } else { "" };
+    for (id, username) in users {
         let _ = write!(
             body,
-            "<label><input type=\"radio\" name=\"user_id\" value=\"{id}\"{checked}> {}</label>",
+            "<label><input type=\"radio\" name=\"user_id\" value=\"{id}\" required> {}</label>",
             escape(username)
         );
     }
     body.push_str(
         "</fieldset><p><button type=\"submit\" name=\"action\" value=\"authorize\">Approve</button>\
-         <button type=\"submit\" name=\"action\" value=\"deny\">Deny</button></p></form>",
+         <button type=\"submit\" name=\"action\" value=\"deny\" formnovalidate>Deny</button></p></form>",
     );
     document("Authorize application", &body)
 }
