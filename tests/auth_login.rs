@@ -238,33 +238,6 @@ async fn a_redirect_with_the_wrong_state_is_refused_and_the_login_goes_on() {
 }
 
 #[tokio::test]
-async fn a_denied_login_ends_with_a_clear_error() {
-    let sim = sim().await;
-    let base = sim.url().to_owned();
-    let browser = Browser::With(Arc::new(move |url: url::Url| {
-        let base = base.clone();
-        tokio::spawn(async move {
-            let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-            form.push(("action".into(), "deny".into()));
-            let denied = http()
-                .post(format!("{base}/oauth/authorize"))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
-            reqwest::get(denied.headers()["location"].to_str().unwrap())
-                .await
-                .unwrap();
-        });
-    }));
-    let api = api(&sim, Arc::new(glimbot::MemoryStore::new()), browser);
-    match whoami(&api).await {
-        Err(Error::Login(message)) => assert!(message.contains("denied"), "{message}"),
-        other => panic!("expected a login error, got {other:?}"),
-    }
-}
-
-#[tokio::test]
 async fn logins_send_pkce_that_a_strict_instance_checks() {
     let sim = sim_with(SimOptions {
         pkce: true,

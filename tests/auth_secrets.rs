@@ -1,16 +1,16 @@
-//! No secret reaches the logs or `Debug` output. This test has its own binary because
-//! tracing caches which call sites are enabled per process, and other tests running at the
-//! same time without a subscriber would hide events from this one.
+//! No secret reaches the logs or `Debug` output, with every target of every dependency logging
+//! at trace level through the subscriber the command line installs. This test has its own
+//! binary because that subscriber is installed for the whole process.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::http;
-use glimbot::queries::{Myself, myself};
-use glimbot::sim::{Sim, SimOptions};
-use glimbot::{Api, Browser, Credentials, LoginOptions, OAuthApp, Secret, TokenStore};
+use common::{Seen, bot_lines, bot_sim, channel, control, http, start_bot_with};
+use glimbot::{Command, MemoryStore, Secret, Token, TokenStore};
+use serde_json::json;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Collects everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -26,63 +26,102 @@ impl std::io::Write for Captured {
     }
 }
 
-#[tokio::test]
+/// A store in memory that remembers every token it was given.
+#[derive(Debug, Clone, Default)]
+struct Recording {
+    store: MemoryStore,
+    saved: Arc<Mutex<Vec<Token>>>,
+}
+
+#[async_trait::async_trait]
+impl TokenStore for Recording {
+    async fn load(&self) -> glimbot::Result<Option<Token>> {
+        self.store.load().await
+    }
+    async fn save(&self, token: &Token) -> glimbot::Result<()> {
+        self.saved.lock().unwrap().push(token.clone());
+        self.store.save(token).await
+    }
+    async fn clear(&self) -> glimbot::Result<()> {
+        self.store.clear().await
+    }
+}
+
+fn url_encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_reaches_the_logs_at_trace_level_or_debug_output() {
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    glimbot::log_subscriber("trace", false, move || writer.clone())
+        .try_init()
+        .unwrap();
 
-    let sim = Sim::start(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await
-    .unwrap();
-    let store = Arc::new(glimbot::MemoryStore::new());
-    let app = OAuthApp {
-        base_url: sim.url().parse().unwrap(),
-        client_id: sim.info().client_id.clone(),
-        client_secret: Some(Secret::new(sim.info().client_secret.clone())),
-        redirect_uri: "http://127.0.0.1:0/callback".parse().unwrap(),
-        scopes: vec!["public".into()],
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut config = common::config(&sim, &[glimbot::sim::STREAMER]);
+    config.glimesh.client_secret = Some(Secret::new(sim.info().client_secret.clone()));
+    let store = Recording::default();
+    let ping = Command::new("ping", "Answers pong", |call| async move {
+        call.reply("pong").await
+    });
+    let mut lines = bot_lines(&sim);
+    let recording = store.clone();
+    let shown_config = format!("{config:?}");
+    let mut bot =
+        start_bot_with(&sim, config, |bot| bot.token_store(recording).command(ping)).await;
+    let mut ping = async || {
+        sim.post_chat(&channel_id, "viewer", "!ping").unwrap();
+        assert_eq!(lines.take(1).await, ["@viewer pong"]);
     };
-    let browser = Browser::With(Arc::new(|url| {
-        tokio::spawn(reqwest::get(url));
-    }));
-    let options = LoginOptions {
-        browser,
-        ..LoginOptions::default()
-    };
-    let credentials = Arc::new(Credentials::new(app, store.clone(), options).unwrap());
-    let api = Api::new(Arc::clone(&credentials)).unwrap();
-    api.run::<Myself>(myself::Variables).await.unwrap();
+    ping().await;
+
+    // A refresh, then a socket connect with the refreshed token.
     http()
         .post(format!("{}/_sim/tokens/expire", sim.url()))
         .send()
         .await
         .unwrap();
-    api.run::<Myself>(myself::Variables).await.unwrap();
+    ping().await;
+    control(&sim, "sockets/drop", json!({})).await;
+    while !matches!(bot.next().await, Seen::Reconnected(_)) {}
+
+    // A refused refresh, a new login, and a socket connect with its token.
     http()
         .post(format!("{}/_sim/tokens/revoke", sim.url()))
         .send()
         .await
         .unwrap();
-    api.run::<Myself>(myself::Variables).await.unwrap();
+    control(&sim, "sockets/drop", json!({})).await;
+    while !matches!(bot.next().await, Seen::Reconnected(_)) {}
+    ping().await;
+    bot.stop().await.unwrap();
 
-    let token = store.load().await.unwrap().unwrap();
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    let debug = format!("{credentials:?} {api:?} {token:?}");
-    assert!(logs.contains("refreshed"), "the capture works: {logs}");
-    for secret in [
-        token.access_token.expose(),
-        token.refresh_token.as_ref().unwrap().expose(),
-        &sim.info().client_secret,
+    for said in [
+        "access token refreshed",
+        "the refresh was refused",
+        "socket connected",
+        "tungstenite",
+        "hyper",
+        "reqwest",
     ] {
-        assert!(!logs.contains(secret), "a secret is in the logs");
-        assert!(!debug.contains(secret), "a secret is in Debug output");
+        assert!(logs.contains(said), "the capture holds {said:?}");
+    }
+    let saved = store.saved.lock().unwrap().clone();
+    assert_eq!(saved.len(), 3, "a login, a refresh and a new login");
+    let mut secrets = vec![sim.info().client_secret.clone()];
+    for token in &saved {
+        secrets.push(token.access_token.expose().to_owned());
+        secrets.push(token.refresh_token.as_ref().unwrap().expose().to_owned());
+    }
+    let debug = format!("{shown_config} {store:?} {saved:?}");
+    for secret in secrets {
+        for form in [secret.clone(), url_encoded(&secret)] {
+            assert!(!logs.contains(&form), "a secret is in the logs");
+            assert!(!debug.contains(&form), "a secret is in Debug output");
+        }
     }
 }
