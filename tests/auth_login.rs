@@ -1,14 +1,15 @@
 //! First-run login, the saved token, refresh, and login again, against the emulator.
 #![allow(clippy::unwrap_used)]
 
+mod auth_support;
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use auth_support::{approving_sim, whoami};
 use common::{http, sim, sim_with};
-use glimbot::queries::{Myself, myself};
 use glimbot::sim::{Sim, SimOptions};
 use glimbot::{Api, Browser, Credentials, Error, FileStore, LoginOptions, OAuthApp, TokenStore};
 
@@ -53,23 +54,6 @@ fn api(sim: &Sim, store: Arc<dyn TokenStore>, browser: Browser) -> Api {
         Credentials::new(app(sim), store, options).unwrap(),
     ))
     .unwrap()
-}
-
-async fn whoami(api: &Api) -> glimbot::Result<String> {
-    Ok(api
-        .run::<Myself>(myself::Variables)
-        .await?
-        .myself
-        .unwrap()
-        .username)
-}
-
-async fn approving_sim() -> Sim {
-    sim_with(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await
 }
 
 fn saved(path: &std::path::Path) -> serde_json::Value {

@@ -2,14 +2,15 @@
 //! the others carry, and the browser's page tells how the login really ended.
 #![allow(clippy::unwrap_used)]
 
+mod auth_support;
 mod common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{WAIT, http, sim, sim_with};
-use glimbot::queries::{Myself, myself};
-use glimbot::sim::{Sim, SimOptions};
+use auth_support::{approving_sim, whoami};
+use common::{WAIT, http, sim};
+use glimbot::sim::Sim;
 use glimbot::{Api, Browser, Credentials, Error, LoginOptions, MemoryStore, OAuthApp};
 use url::Url;
 
@@ -31,15 +32,6 @@ fn api(sim: &Sim, browser: Browser) -> Api {
     };
     let credentials = Credentials::new(app, Arc::new(MemoryStore::new()), options).unwrap();
     Api::new(Arc::new(credentials)).unwrap()
-}
-
-async fn whoami(api: &Api) -> glimbot::Result<String> {
-    Ok(api
-        .run::<Myself>(myself::Variables)
-        .await?
-        .myself
-        .unwrap()
-        .username)
 }
 
 /// A query parameter of `url`.
@@ -103,11 +95,7 @@ impl Pages {
 
 #[tokio::test]
 async fn a_redirect_without_this_logins_state_is_ignored_whatever_it_carries() {
-    let sim = sim_with(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await;
+    let sim = approving_sim().await;
     let (browser, pages) = scripted(|authorize: Url| async move {
         let denial = [("error", "access_denied"), ("error_description", HOSTILE)];
         let mut pages = vec![visit(redirect(&authorize, &denial)).await];
@@ -170,11 +158,7 @@ async fn a_refusal_carrying_this_logins_state_ends_the_login_and_is_shown_escape
 
 #[tokio::test]
 async fn the_page_says_logged_in_only_once_the_code_was_exchanged() {
-    let sim = sim_with(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await;
+    let sim = approving_sim().await;
     // A slow token endpoint leaves a page sent before the exchange time to show it.
     common::control(&sim, "faults", serde_json::json!({"latency_ms": 300})).await;
     let grants = Arc::new(Mutex::new(Vec::new()));
@@ -203,11 +187,7 @@ async fn the_page_says_logged_in_only_once_the_code_was_exchanged() {
 
 #[tokio::test]
 async fn a_code_the_server_refuses_shows_the_failure_on_the_page() {
-    let sim = sim_with(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await;
+    let sim = approving_sim().await;
     let (browser, pages) = scripted(|authorize: Url| async move {
         let state = param(&authorize, "state");
         let bogus = [("code", "<b>bogus</b>"), ("state", state.as_str())];

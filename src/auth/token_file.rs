@@ -21,10 +21,18 @@ const FIX: &str = "delete it, or run the bot with --logout, and log in again";
 
 /// The token, and whether its file is open to other users.
 pub(super) fn read_token(path: &Path) -> io::Result<Option<(Token, bool)>> {
-    // Checked before opening, as opening a pipe would wait for a writer.
+    // Checked before opening, as opening a pipe would wait for a writer. A file where the
+    // folder should be holds no token either; saving will say what is wrong.
     match fs::metadata(path) {
         Ok(metadata) => check_regular(&metadata)?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     }
     let file = fs::File::open(path)?;
