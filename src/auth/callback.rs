@@ -116,12 +116,14 @@ pub(super) async fn wait_for_code(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    accept_failed = false;
                     connections.spawn(serve(stream, path.clone(), Arc::clone(&state)));
                 }
+                // Said once per login: while descriptors run short, accepts fail by the dozen.
                 Err(error) => {
                     if !accept_failed {
                         tracing::warn!(%error, "the login listener cannot take a connection now; still listening");
+                    } else {
+                        tracing::debug!(%error, "the login listener still cannot take a connection");
                     }
                     accept_failed = true;
                     tokio::time::sleep(ACCEPT_PAUSE).await;
