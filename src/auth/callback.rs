@@ -79,12 +79,9 @@ impl Callback {
 }
 
 /// The browser that brought the code, waiting to be told how the login ended.
-pub(super) struct Approved {
-    pub(super) code: Secret,
-    browser: TcpStream,
-}
+pub(super) struct Approver(TcpStream);
 
-impl Approved {
+impl Approver {
     /// Shows the browser the outcome of the code exchange.
     pub(super) async fn tell<T>(mut self, outcome: &Result<T>) {
         let page = match outcome {
@@ -97,18 +94,18 @@ impl Approved {
                 ),
             ),
         };
-        respond(&mut self.browser, &page).await;
+        respond(&mut self.0, &page).await;
     }
 }
 
 /// Serves the loopback listener until a redirect with this login's state brings a code (or a
-/// refusal). Each connection is served on its own, so a browser's idle pre-connections block
+/// refusal): returns the code and the browser that brought it. Each connection is served on its own, so a browser's idle pre-connections block
 /// nothing; a failed accept (no file descriptor left, say) is waited out, not fatal.
 pub(super) async fn wait_for_code(
     listener: TcpListener,
     path: String,
     state: Secret,
-) -> Result<Approved> {
+) -> Result<(Secret, Approver)> {
     let state = Arc::new(state);
     let mut connections = JoinSet::new();
     let mut accept_failed = false;
@@ -131,7 +128,7 @@ pub(super) async fn wait_for_code(
             },
             Some(Ok((callback, browser))) = connections.join_next() => {
                 match callback.into_outcome() {
-                    Some(Ok(code)) => return Ok(Approved { code, browser }),
+                    Some(Ok(code)) => return Ok((code, Approver(browser))),
                     Some(Err(refusal)) => return Err(refusal),
                     None => {}
                 }

@@ -93,19 +93,22 @@ pub(crate) async fn login(
         &state,
         &verifier,
     )?);
-    let Some(listener) = listener else {
-        eprintln!("Then paste here the address the browser was sent to (or just the code):");
-        let code = within(timeout, read_pasted_code(&state)).await?;
-        tracing::info!("login approved; exchanging the code for a token");
-        return client.exchange_code(&code, &verifier, &redirect_uri).await;
+    let (code, approver) = match listener {
+        Some(listener) => {
+            let path = redirect_uri.path().to_owned();
+            let (code, approver) = within(timeout, wait_for_code(listener, path, state)).await?;
+            (code, Some(approver))
+        }
+        None => {
+            eprintln!("Then paste here the address the browser was sent to (or just the code):");
+            (within(timeout, read_pasted_code(&state)).await?, None)
+        }
     };
-    let path = redirect_uri.path().to_owned();
-    let approved = within(timeout, wait_for_code(listener, path, state)).await?;
     tracing::info!("login approved; exchanging the code for a token");
-    let token = client
-        .exchange_code(&approved.code, &verifier, &redirect_uri)
-        .await;
-    approved.tell(&token).await;
+    let token = client.exchange_code(&code, &verifier, &redirect_uri).await;
+    if let Some(approver) = approver {
+        approver.tell(&token).await;
+    }
     token
 }
 
