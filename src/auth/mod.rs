@@ -3,7 +3,10 @@
 //!
 //! [`Credentials`] owns the policy. It holds one async lock across load → refresh → save, so
 //! when many requests find the token expired at once, one refresh happens and all of them use
-//! its result. [`TokenStore`]s only load and save.
+//! its result. A token is replaced once, when a tenth of its lifetime (at most 5 minutes) is
+//! left, so short-lived tokens are not refreshed before every request. The saved token is
+//! replaced only by a newer one in hand, and a store that refuses a save costs the next run a
+//! login, never this one. [`TokenStore`]s only load and save.
 
 mod callback;
 mod login;
