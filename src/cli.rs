@@ -93,13 +93,7 @@ pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> 
     } else {
         "info"
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    crate::logging::init(default_level);
     let code = match serve(args, setup).await {
         Ok(()) => 0,
         Err(error) => {

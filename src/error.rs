@@ -40,6 +40,14 @@ pub enum Error {
     /// An HTTP request failed in transport, or the server answered with an unexpected status.
     #[error("HTTP: {}", Escaped(.0))]
     Http(String),
+    /// A server's answer was larger than glimbot reads; `what` names the answer.
+    #[error("{what} is larger than {limit} bytes, more than glimbot reads")]
+    TooLarge {
+        /// The answer, e.g. "the API's answer".
+        what: &'static str,
+        /// The most bytes read.
+        limit: usize,
+    },
     /// A network operation did not finish in time.
     #[error("timed out while {0}")]
     Timeout(&'static str),

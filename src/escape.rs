@@ -21,6 +21,28 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// Displays `text` as HTML text: markup characters become entities, control characters are
+/// escaped as in [`Escaped`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Html<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Html<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&#39;")?,
+                c if needs_escape(c) => write!(f, "{}", c.escape_debug())?,
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Control characters (C0, DEL, C1) and the bidirectional controls that reorder what a
 /// terminal shows.
 fn needs_escape(c: char) -> bool {
@@ -30,7 +52,7 @@ fn needs_escape(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Escaped;
+    use super::{Escaped, Html};
 
     fn escaped(text: &str) -> String {
         Escaped(text).to_string()
@@ -42,6 +64,15 @@ mod tests {
         assert_eq!(escaped("line\nforged: ok"), "line\\nforged: ok");
         assert_eq!(escaped("\r\u{7}\u{9b}"), "\\r\\u{7}\\u{9b}");
         assert_eq!(escaped("evil\u{202e}txt"), "evil\\u{202e}txt");
+    }
+
+    #[test]
+    fn html_text_carries_no_markup_and_no_controls() {
+        assert_eq!(
+            Html("<script>alert('x')</script> & \"q\"\u{1b}[2J").to_string(),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\\u{1b}[2J"
+        );
+        assert_eq!(Html("Grüße").to_string(), "Grüße");
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! First-run login, the saved token, refresh, and login again, against the emulator.
 #![allow(clippy::unwrap_used)]
 
+mod auth_support;
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use auth_support::{approving_sim, whoami};
 use common::{http, sim, sim_with};
-use glimbot::queries::{Myself, myself};
 use glimbot::sim::{Sim, SimOptions};
 use glimbot::{Api, Browser, Credentials, Error, FileStore, LoginOptions, OAuthApp, TokenStore};
 
@@ -53,23 +54,6 @@ fn api(sim: &Sim, store: Arc<dyn TokenStore>, browser: Browser) -> Api {
         Credentials::new(app(sim), store, options).unwrap(),
     ))
     .unwrap()
-}
-
-async fn whoami(api: &Api) -> glimbot::Result<String> {
-    Ok(api
-        .run::<Myself>(myself::Variables)
-        .await?
-        .myself
-        .unwrap()
-        .username)
-}
-
-async fn approving_sim() -> Sim {
-    sim_with(SimOptions {
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await
 }
 
 fn saved(path: &std::path::Path) -> serde_json::Value {
@@ -235,33 +219,6 @@ async fn a_redirect_with_the_wrong_state_is_refused_and_the_login_goes_on() {
     let api = api(&sim, Arc::new(glimbot::MemoryStore::new()), browser);
     assert_eq!(whoami(&api).await.unwrap(), "glimbot");
     assert_eq!(*refused.lock().unwrap(), Some(400));
-}
-
-#[tokio::test]
-async fn a_denied_login_ends_with_a_clear_error() {
-    let sim = sim().await;
-    let base = sim.url().to_owned();
-    let browser = Browser::With(Arc::new(move |url: url::Url| {
-        let base = base.clone();
-        tokio::spawn(async move {
-            let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-            form.push(("action".into(), "deny".into()));
-            let denied = http()
-                .post(format!("{base}/oauth/authorize"))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
-            reqwest::get(denied.headers()["location"].to_str().unwrap())
-                .await
-                .unwrap();
-        });
-    }));
-    let api = api(&sim, Arc::new(glimbot::MemoryStore::new()), browser);
-    match whoami(&api).await {
-        Err(Error::Login(message)) => assert!(message.contains("denied"), "{message}"),
-        other => panic!("expected a login error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -13,11 +13,14 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
-use crate::http::send;
+use crate::http::{read_body, send};
 use crate::secret::Secret;
 
 /// How many times a request that failed for a transient cause is tried in all.
 const API_ATTEMPTS: u32 = 4;
+
+/// The most bytes of an API answer that are read: far above any answer glimbot asks for.
+const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 /// Path of the GraphQL endpoint.
 pub const GRAPH_PATH: &str = "/api/graph";
@@ -73,19 +76,16 @@ impl Api {
             response = self.post(&body, &token).await?;
         }
         let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| Error::Http(e.without_url().to_string()))?;
+        let body = read_body(response, MAX_ANSWER_BYTES, "the API's answer").await?;
         if status == StatusCode::UNAUTHORIZED {
             return Err(Error::Auth(
-                first_message(&text).unwrap_or_else(|| status.to_string()),
+                first_message(&body).unwrap_or_else(|| status.to_string()),
             ));
         }
         if !status.is_success() {
             return Err(Error::Http(format!("the API answered {status}")));
         }
-        let answer: graphql_client::Response<Q::ResponseData> = serde_json::from_str(&text)
+        let answer: graphql_client::Response<Q::ResponseData> = serde_json::from_slice(&body)
             .map_err(|e| Error::Http(format!("the API answer is not GraphQL JSON: {e}")))?;
         match (answer.data, answer.errors.unwrap_or_default()) {
             (Some(data), errors) if errors.is_empty() => Ok(data),
@@ -125,7 +125,7 @@ impl Api {
 }
 
 /// The first `errors[].message` of a GraphQL error body.
-fn first_message(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+fn first_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     Some(value["errors"][0]["message"].as_str()?.to_owned())
 }

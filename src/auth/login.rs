@@ -8,20 +8,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpListener;
 use url::Url;
 
+use crate::auth::callback::{Callback, wait_for_code};
 use crate::auth::oauth::{OAuthClient, authorize_url, random_token};
 use crate::auth::token::Token;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-
-/// How long one connection to the loopback listener may take to send its request.
-const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest redirect request the listener reads.
-const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
 /// How the authorize URL reaches the person who logs in.
 #[derive(Clone, Default)]
@@ -98,18 +93,23 @@ pub(crate) async fn login(
         &state,
         &verifier,
     )?);
-    let code = match listener {
+    let (code, approver) = match listener {
         Some(listener) => {
             let path = redirect_uri.path().to_owned();
-            within(timeout, wait_for_code(listener, path, state)).await?
+            let (code, approver) = within(timeout, wait_for_code(listener, path, state)).await?;
+            (code, Some(approver))
         }
         None => {
             eprintln!("Then paste here the address the browser was sent to (or just the code):");
-            within(timeout, read_pasted_code(&state)).await?
+            (within(timeout, read_pasted_code(&state)).await?, None)
         }
     };
     tracing::info!("login approved; exchanging the code for a token");
-    client.exchange_code(&code, &verifier, &redirect_uri).await
+    let token = client.exchange_code(&code, &verifier, &redirect_uri).await;
+    if let Some(approver) = approver {
+        approver.tell(&token).await;
+    }
+    token
 }
 
 async fn within<T>(limit: Duration, work: impl Future<Output = Result<T>>) -> Result<T> {
@@ -147,142 +147,6 @@ async fn bind(uri: &mut Url) -> Result<TcpListener> {
         let _ = uri.set_port(Some(port));
     }
     Ok(listener)
-}
-
-/// What one request to the loopback listener turned out to be.
-#[derive(Debug)]
-enum Callback {
-    Code(Secret),
-    Refused { error: String, description: String },
-    WrongState,
-    Other,
-}
-
-impl Callback {
-    fn from_query(url: &Url, state: &Secret) -> Self {
-        let get = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        let given_state = get("state");
-        if let Some(error) = get("error") {
-            // Glimesh leaves `state` out of error redirects, so only a wrong one is refused.
-            if given_state.is_some_and(|s| s != state.expose()) {
-                return Callback::WrongState;
-            }
-            return Callback::Refused {
-                error,
-                description: get("error_description").unwrap_or_default(),
-            };
-        }
-        match (get("code"), given_state) {
-            (Some(code), Some(given)) if given == state.expose() => {
-                Callback::Code(Secret::new(code))
-            }
-            (Some(_), _) => Callback::WrongState,
-            (None, _) => Callback::Other,
-        }
-    }
-
-    fn page(&self) -> (&'static str, &'static str) {
-        match self {
-            Callback::Code(_) => ("200 OK", "Logged in. You can close this tab."),
-            Callback::Refused { .. } => (
-                "200 OK",
-                "The login was not approved. You can close this tab.",
-            ),
-            Callback::WrongState => (
-                "400 Bad Request",
-                "This login link is not the one the bot is waiting for. Use the newest link it printed.",
-            ),
-            Callback::Other => ("404 Not Found", "Nothing here."),
-        }
-    }
-
-    fn into_outcome(self) -> Option<Result<Secret>> {
-        match self {
-            Callback::Code(code) => Some(Ok(code)),
-            Callback::Refused { error, description } if error == "access_denied" => Some(Err(
-                Error::Login(format!("the login was denied: {description}")),
-            )),
-            Callback::Refused { error, description } => {
-                Some(Err(Error::OAuth { error, description }))
-            }
-            Callback::WrongState => {
-                tracing::warn!(
-                    "refused a login redirect whose state does not match; still waiting"
-                );
-                None
-            }
-            Callback::Other => None,
-        }
-    }
-}
-
-/// Serves the loopback listener until a redirect with the right state (or a refusal) arrives.
-/// Each connection is served on its own, so a browser's idle pre-connections block nothing.
-async fn wait_for_code(listener: TcpListener, path: String, state: Secret) -> Result<Secret> {
-    let state = Arc::new(state);
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, _) = accepted.map_err(|e| Error::Login(format!("the login listener failed: {e}")))?;
-                connections.spawn(serve_callback(stream, path.clone(), Arc::clone(&state)));
-            }
-            Some(done) = connections.join_next() => {
-                if let Ok(Some(outcome)) = done.map(Callback::into_outcome) {
-                    return outcome;
-                }
-            }
-        }
-    }
-}
-
-async fn serve_callback(mut stream: TcpStream, path: String, state: Arc<Secret>) -> Callback {
-    let callback = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_target(&mut stream)).await
-    {
-        Ok(Some(target)) => {
-            match Url::parse("http://localhost").and_then(|base| base.join(&target)) {
-                Ok(url) if url.path() == path => Callback::from_query(&url, &state),
-                _ => Callback::Other,
-            }
-        }
-        _ => Callback::Other,
-    };
-    let (status, text) = callback.page();
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>glimbot</title></head><body><p>{text}</p></body></html>"
-    );
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
-    callback
-}
-
-/// The request target of one HTTP request, e.g. `/callback?code=…&state=…`.
-async fn read_target(stream: &mut TcpStream) -> Option<String> {
-    let mut buffer = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    while buffer.len() < MAX_REQUEST_BYTES {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut request = httparse::Request::new(&mut headers);
-        match request.parse(&buffer) {
-            Ok(httparse::Status::Complete(_)) => return request.path.map(str::to_owned),
-            Ok(httparse::Status::Partial) => continue,
-            Err(_) => return None,
-        }
-    }
-    None
 }
 
 /// Reads pasted lines until one holds a code for this login.

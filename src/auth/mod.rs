@@ -3,30 +3,35 @@
 //!
 //! [`Credentials`] owns the policy. It holds one async lock across load → refresh → save, so
 //! when many requests find the token expired at once, one refresh happens and all of them use
-//! its result. [`TokenStore`]s only load and save.
+//! its result. A token is replaced once, when a tenth of its lifetime (at most 5 minutes) is
+//! left, so short-lived tokens are not refreshed before every request. The saved token is
+//! replaced only by a newer one in hand, and a store that refuses a save costs the next run a
+//! login, never this one. [`TokenStore`]s only load and save.
 
+mod callback;
 mod login;
 pub(crate) mod oauth;
 mod store;
 mod token;
+mod token_file;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
 use tokio::sync::Mutex;
 
 use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
+use crate::escape::Escaped;
 use crate::secret::Secret;
 pub use login::Browser;
 pub use oauth::OAuthApp;
 use oauth::OAuthClient;
 pub use store::{FileStore, MemoryStore, TokenStore};
+use token::Held;
 pub use token::Token;
 
-/// How much lifetime a token must have left to be used; below it, it is refreshed first.
-const REFRESH_MARGIN: TimeDelta = TimeDelta::minutes(5);
 /// How many times a refresh that failed for a transient cause is tried in all.
 const REFRESH_ATTEMPTS: u32 = 4;
 
@@ -67,7 +72,9 @@ pub struct Credentials {
     client: OAuthClient,
     store: Arc<dyn TokenStore>,
     options: LoginOptions,
-    current: Mutex<Option<Token>>,
+    current: Mutex<Option<Held>>,
+    /// Whether the newest token is only in memory because the store refused it.
+    unsaved: AtomicBool,
 }
 
 impl Credentials {
@@ -81,6 +88,7 @@ impl Credentials {
             store,
             options,
             current: Mutex::new(None),
+            unsaved: AtomicBool::new(false),
         })
     }
 
@@ -89,23 +97,21 @@ impl Credentials {
         self.client.app()
     }
 
-    /// A usable access token: the saved one, refreshed first when it is about to expire, or a
-    /// new one from a login when there is none.
+    /// A usable access token: the saved one, refreshed first when little of its lifetime is
+    /// left, or a new one from a login when there is none.
     ///
     /// # Errors
     /// Whatever stopped it: the store, a refused or failed refresh and login, a timeout.
     pub async fn access_token(&self) -> Result<Secret> {
         let mut current = self.current.lock().await;
         if current.is_none() {
-            *current = self.store.load().await?;
+            *current = self.store.load().await?.map(Held::loaded);
         }
-        if let Some(token) = current.as_ref()
-            && token.expires_at - Utc::now() > REFRESH_MARGIN
-        {
-            return Ok(token.access_token.clone());
+        if let Some(held) = current.as_ref().filter(|held| held.is_current()) {
+            return Ok(held.token.access_token.clone());
         }
-        let fresh = self.renew(current.take()).await?;
-        Ok(self.keep(&mut current, fresh).await?.access_token.clone())
+        let fresh = self.renew(current.as_ref()).await?;
+        Ok(self.keep(&mut current, fresh).await)
     }
 
     /// The server refused `token` (HTTP 401, or 403 when opening the socket): returns its
@@ -116,11 +122,14 @@ impl Credentials {
     /// As [`Credentials::access_token`].
     pub async fn rejected(&self, token: &Secret) -> Result<Secret> {
         let mut current = self.current.lock().await;
-        if let Some(newer) = current.as_ref().filter(|t| &t.access_token != token) {
-            return Ok(newer.access_token.clone());
+        if let Some(newer) = current
+            .as_ref()
+            .filter(|held| &held.token.access_token != token)
+        {
+            return Ok(newer.token.access_token.clone());
         }
-        let fresh = self.renew(current.take()).await?;
-        Ok(self.keep(&mut current, fresh).await?.access_token.clone())
+        let fresh = self.renew(current.as_ref()).await?;
+        Ok(self.keep(&mut current, fresh).await)
     }
 
     /// Forgets the saved token; the next use logs in again.
@@ -133,18 +142,35 @@ impl Credentials {
         self.store.clear().await
     }
 
-    async fn keep<'a>(&self, current: &'a mut Option<Token>, fresh: Token) -> Result<&'a Token> {
-        self.store.save(&fresh).await?;
-        Ok(current.insert(fresh))
+    /// Makes `fresh` the token in use and saves it. A store that refuses it costs only the next
+    /// run a login: the bot goes on with the token in memory and saves again at the next refresh.
+    async fn keep(&self, current: &mut Option<Held>, fresh: Token) -> Secret {
+        match self.store.save(&fresh).await {
+            Ok(()) if self.unsaved.swap(false, Ordering::Relaxed) => {
+                tracing::info!("the token is saved again");
+            }
+            Ok(()) => {}
+            Err(error) if !self.unsaved.swap(true, Ordering::Relaxed) => tracing::warn!(
+                %error,
+                "cannot save the token, so the next run will have to log in again; the bot goes \
+                 on with the token in memory and tries to save it at the next refresh. Make that \
+                 folder writable, or set auth.token_path to a writable place"
+            ),
+            Err(error) => tracing::debug!(%error, "the token is still not saved"),
+        }
+        let access_token = fresh.access_token.clone();
+        *current = Some(Held::granted(fresh));
+        access_token
     }
 
     /// A new token to replace `old`: refreshed when it can be, from a login when the refresh
-    /// is refused or there is nothing to refresh.
-    async fn renew(&self, old: Option<Token>) -> Result<Token> {
+    /// is refused or there is nothing to refresh. The saved token stays until a new one is in
+    /// hand, so a login that fails leaves the next run what there was.
+    async fn renew(&self, old: Option<&Held>) -> Result<Token> {
         if self.options.flow == Flow::ClientCredentials {
             return self.retrying(|| self.client.client_credentials()).await;
         }
-        let Some(refresh_token) = old.and_then(|t| t.refresh_token) else {
+        let Some(refresh_token) = old.and_then(|held| held.token.refresh_token.clone()) else {
             return self.login().await;
         };
         match self.retrying(|| self.client.refresh(&refresh_token)).await {
@@ -155,8 +181,7 @@ impl Credentials {
                 Ok(fresh)
             }
             Err(Error::OAuth { error, .. }) => {
-                tracing::warn!(%error, "the refresh was refused; logging in again");
-                self.store.clear().await?;
+                tracing::warn!(error = %Escaped(&error), "the refresh was refused; logging in again");
                 self.login().await
             }
             Err(e) => Err(e),

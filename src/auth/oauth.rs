@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::auth::token::Token;
 use crate::error::{Error, Result};
-use crate::http::send;
+use crate::http::{read_body, send};
 use crate::secret::Secret;
 
 /// Path of the authorize page.
@@ -95,6 +95,9 @@ pub(crate) fn authorize_url(
     Ok(url)
 }
 
+/// The most bytes of a token endpoint's answer that are read; real ones are under 1 KiB.
+const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
+
 /// A token response body.
 #[derive(Deserialize)]
 struct TokenResponse {
@@ -170,10 +173,12 @@ impl OAuthClient {
         let request = self.http.post(self.app.endpoint(TOKEN_PATH)?).form(&form);
         let response = send(request, "requesting a token").await?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Http(e.without_url().to_string()))?;
+        let body = read_body(
+            response,
+            MAX_TOKEN_RESPONSE_BYTES,
+            "the token endpoint's answer",
+        )
+        .await?;
         if status.is_success() {
             let token: TokenResponse = serde_json::from_slice(&body)
                 .map_err(|e| Error::Http(format!("the token response is not OAuth JSON: {e}")))?;

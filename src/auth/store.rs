@@ -2,12 +2,12 @@
 //! and [`MemoryStore`] for tests and for bots that must not write files.
 
 use std::fs;
-use std::hash::{BuildHasher, RandomState};
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::auth::token::Token;
+use crate::auth::token_file::{read_token, remove_stale_temps, write_atomically};
 use crate::error::{Error, Result};
 
 /// Where tokens live between runs. Implementations only load and save; refresh policy lives
@@ -84,9 +84,12 @@ impl FileStore {
 impl TokenStore for FileStore {
     async fn load(&self) -> Result<Option<Token>> {
         let path = self.path.clone();
-        let Some((token, exposed)) = blocking(move || read_token(&path))
-            .await
-            .map_err(|e| self.error(e))?
+        let Some((token, exposed)) = blocking(move || {
+            remove_stale_temps(&path);
+            read_token(&path)
+        })
+        .await
+        .map_err(|e| self.error(e))?
         else {
             return Ok(None);
         };
@@ -126,118 +129,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(io::Error::other)?
-}
-
-/// The token, and whether its file is open to other users.
-fn read_token(path: &Path) -> io::Result<Option<(Token, bool)>> {
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    // The handle's own metadata, so the mode checked is that of the file actually read.
-    let exposed = is_exposed(&file.metadata()?);
-    let mut json = Vec::new();
-    file.read_to_end(&mut json)?;
-    // serde_json's message can quote the input, which is a secret: keep only the position.
-    let token = serde_json::from_slice(&json).map_err(|e| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "not a glimbot token file (unreadable at line {} column {}); \
-                 delete it or log in again with --logout",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    Ok(Some((token, exposed)))
-}
-
-#[cfg(unix)]
-fn is_exposed(metadata: &fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    metadata.permissions().mode() & 0o077 != 0
-}
-
-#[cfg(not(unix))]
-fn is_exposed(_: &fs::Metadata) -> bool {
-    false
-}
-
-/// Replaces `path` with `contents` so that a reader, or a crash, sees the old file or the new one,
-/// never a mix.
-fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let staged = stage(path, contents)?;
-    if let Err(e) = fs::rename(&staged, path) {
-        let _ = fs::remove_file(&staged);
-        return Err(e);
-    }
-    sync_dir(parent_dir(path))
-}
-
-/// Everything before the rename: the new contents, durable, in a temporary file beside `path`.
-fn stage(path: &Path, contents: &[u8]) -> io::Result<PathBuf> {
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "the token path must name a file",
-        )
-    })?;
-    let dir = parent_dir(path);
-    create_private_dir(dir)?;
-    // Same directory, so the rename stays on one file system and is atomic. The pid and random
-    // suffix keep concurrent writers apart; `create_new` refuses a file a crash left behind.
-    let temp = dir.join(format!(
-        ".{}.{}.{:016x}.tmp",
-        name.display(),
-        std::process::id(),
-        RandomState::new().hash_one(0u8)
-    ));
-    let mut file = create_private_file(&temp)?;
-    let written = file.write_all(contents).and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        drop(file); // Windows cannot remove a file that is still open.
-        let _ = fs::remove_file(&temp);
-        return Err(e);
-    }
-    Ok(temp)
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Created with owner-only permissions from the start: a chmod afterwards would leave a moment
-/// when another user could open it.
-fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Makes the rename itself survive a power loss.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 /// A store in memory, for tests and for bots that must not write files. Clones share the token.
@@ -282,6 +173,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+    use crate::auth::token_file::stage;
     use crate::secret::Secret;
 
     fn token(access: &str) -> Token {

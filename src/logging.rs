@@ -1,0 +1,44 @@
+//! Where glimbot's logs go, and what never does: a dependency's line that would carry a secret.
+//!
+//! The socket URL must carry the access token (Glimesh reads it there), and tungstenite's
+//! client handshake traces the whole request line, so that target is dropped at every level,
+//! whatever `RUST_LOG` asks for.
+
+use std::io::IsTerminal;
+
+use tracing::Subscriber;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{FilterExt, filter_fn};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// Log targets that print secrets: tungstenite's client handshake traces the request line,
+/// `?token=…` included.
+const SECRET_BEARING_TARGETS: [&str; 1] = ["tungstenite::handshake::client"];
+
+/// The subscriber glimbot's command line logs through: `directives` in `RUST_LOG` syntax (e.g.
+/// `info,glimbot=debug`; invalid ones are skipped with a note on stderr), written to `writer`,
+/// in colour when `ansi`. Log lines that would carry a secret are dropped at every level.
+///
+/// To log the same way from a bot with its own `main`, install it with
+/// `tracing_subscriber::util::SubscriberInitExt::init`, which also forwards the `log` records
+/// of dependencies.
+pub fn log_subscriber<W>(directives: &str, ansi: bool, writer: W) -> impl Subscriber + Send + Sync
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let keeps_secrets = filter_fn(|metadata| !SECRET_BEARING_TARGETS.contains(&metadata.target()));
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(ansi)
+        .with_filter(keeps_secrets.and(EnvFilter::new(directives)));
+    tracing_subscriber::registry().with(layer)
+}
+
+/// Logs to stderr as `RUST_LOG` says, else at `default_level`.
+pub(crate) fn init(default_level: &str) {
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| default_level.to_owned());
+    let ansi = std::io::stderr().is_terminal();
+    let _ = log_subscriber(&directives, ansi, std::io::stderr).try_init();
+}
