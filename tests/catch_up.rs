@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{RunningBot, Seen, bot_lines, bot_sim, channel, control, start_bot};
+use common::{Seen, bot_lines, bot_sim, channel, control, start_bot};
 use glimbot::Command;
 use serde_json::json;
 
@@ -12,18 +12,6 @@ fn ping() -> Command {
     Command::new("ping", "Answers pong", |call| async move {
         call.reply("pong").await
     })
-}
-
-/// The next `count` messages the handler saw; anything else (an error) fails the test.
-async fn messages(bot: &mut RunningBot, count: usize) -> Vec<String> {
-    let mut texts = Vec::new();
-    while texts.len() < count {
-        match bot.next().await {
-            Seen::Message { text, .. } => texts.push(text),
-            other => panic!("expected a message, saw {other:?} after {texts:?}"),
-        }
-    }
-    texts
 }
 
 #[tokio::test]
@@ -45,10 +33,7 @@ async fn a_failing_catchup_keeps_trying_and_newer_messages_wait_for_it() {
     // Posted while the catch-up fails: it must not be handled before the gap is filled.
     sim.post_chat(&channel_id, "viewer", "live").unwrap();
 
-    assert_eq!(
-        messages(&mut bot, 4).await,
-        ["!ping", "!ping", "!ping", "live"]
-    );
+    assert_eq!(bot.messages(4).await, ["!ping", "!ping", "!ping", "live"]);
     assert_eq!(lines.take(3).await, ["@viewer pong"; 3]);
     assert!(
         sim.stats().graph_requests - before >= 13,

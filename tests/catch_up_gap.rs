@@ -4,17 +4,8 @@
 
 mod common;
 
-use common::{RunningBot, Seen, bot_sim, capture_logs, channel, control, start_bot};
+use common::{Seen, bot_sim, capture_logs, channel, control, start_bot};
 use serde_json::json;
-
-/// The next `count` messages the handler saw; anything else fails the test.
-async fn messages(bot: &mut RunningBot, count: usize) -> Vec<String> {
-    let mut texts = Vec::new();
-    while texts.len() < count {
-        texts.push(bot.next_message().await.2);
-    }
-    texts
-}
 
 #[tokio::test]
 async fn a_gap_longer_than_a_catchup_reads_is_logged_as_an_error_with_its_size() {
@@ -32,7 +23,7 @@ async fn a_gap_longer_than_a_catchup_reads_is_logged_as_an_error_with_its_size()
     control(&sim, "faults", json!({"refuse_upgrades_ms": 0})).await;
     assert_eq!(bot.next().await, Seen::Reconnected("streamer".into()));
     let expected: Vec<String> = (50..2050).map(|i| format!("m{i}")).collect();
-    assert_eq!(messages(&mut bot, 2000).await, expected);
+    assert_eq!(bot.messages(2000).await, expected);
     bot.stop().await.unwrap();
 
     let log = log.text();

@@ -304,6 +304,20 @@ impl RunningBot {
         }
     }
 
+    /// The texts of the next `count` messages the handler saw, skipping reconnects; any
+    /// other event (an error) fails the test.
+    pub async fn messages(&mut self, count: usize) -> Vec<String> {
+        let mut texts = Vec::new();
+        while texts.len() < count {
+            match self.next().await {
+                Seen::Message { text, .. } => texts.push(text),
+                Seen::Reconnected(_) => {}
+                other => panic!("expected a message, saw {other:?} after {texts:?}"),
+            }
+        }
+        texts
+    }
+
     /// Stops the bot and waits until it has stopped.
     pub async fn stop(self) -> glimbot::Result<()> {
         self.shutdown.trigger();
