@@ -41,3 +41,24 @@ async fn a_failing_catchup_keeps_trying_and_newer_messages_wait_for_it() {
     );
     bot.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_bot_stops_promptly_while_its_catchup_keeps_failing() {
+    let sim = bot_sim().await;
+    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
+    control(&sim, "faults", json!({"graph_errors": 1_000_000})).await;
+    control(&sim, "sockets/drop", json!({})).await;
+    assert_eq!(bot.next().await, Seen::Reconnected("streamer".into()));
+    let failing = sim.stats().graph_requests;
+    // Wait until the catch-up has failed once and is waiting to try again.
+    tokio::time::timeout(common::WAIT, async {
+        while sim.stats().graph_requests < failing + 4 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .unwrap();
+    let stopping = std::time::Instant::now();
+    bot.stop().await.unwrap();
+    assert!(stopping.elapsed() < std::time::Duration::from_secs(2));
+}

@@ -90,9 +90,12 @@ impl Worker {
                 let latest = nodes.last().and_then(ChatMessage::seq);
                 latest.is_some_and(|latest| latest < newest)
             });
-            let reached = |m: &ChatMessage| match new_history {
-                true => m.sent_at < newest_at,
-                false => m.seq().is_none_or(|seq| seq <= newest),
+            let reached = |m: &ChatMessage| {
+                if new_history {
+                    m.sent_at < newest_at
+                } else {
+                    m.seq().is_none_or(|seq| seq <= newest)
+                }
             };
             let reached_seen = nodes.iter().any(reached);
             missed.extend(
@@ -110,18 +113,28 @@ impl Worker {
             }
             before = page.page_info.start_cursor;
         }
+        let new_history = new_history.unwrap_or(false);
         let oldest_read = missed.last().and_then(ChatMessage::seq).unwrap_or(newest);
-        tracing::error!(
-            read = missed.len(),
-            after_id = newest,
-            before_id = oldest_read,
-            unread_ids = oldest_read.saturating_sub(newest.saturating_add(1)),
-            "the gap is longer than a catch-up reads; the older messages in it are lost"
-        );
+        if new_history {
+            tracing::error!(
+                read = missed.len(),
+                before_id = oldest_read,
+                "the new history is longer than a catch-up reads; its older messages are lost"
+            );
+        } else {
+            // Ids are shared by every channel of the instance: at most this many are lost.
+            tracing::error!(
+                read = missed.len(),
+                after_id = newest,
+                before_id = oldest_read,
+                unread_ids = oldest_read.saturating_sub(newest.saturating_add(1)),
+                "the gap is longer than a catch-up reads; the older messages in it are lost"
+            );
+        }
         missed.reverse();
         Ok(Missed {
             messages: missed,
-            new_history: new_history.unwrap_or(false),
+            new_history,
         })
     }
 }

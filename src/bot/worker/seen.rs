@@ -7,7 +7,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 
 use crate::model::ChatMessage;
 
@@ -42,7 +42,11 @@ impl Seen {
             recent: VecDeque::with_capacity(WINDOW),
             keys: HashSet::with_capacity(WINDOW),
             newest,
-            newest_at: chrono::Utc::now().naive_utc(),
+            // Whole seconds, as Glimesh stores times.
+            newest_at: chrono::Utc::now()
+                .naive_utc()
+                .with_nanosecond(0)
+                .unwrap_or_default(),
         }
     }
 
