@@ -71,7 +71,8 @@ async fn main() -> ExitCode {
                     "shoutout",
                     "Sends chat to another streamer",
                     |call| async move {
-                        match call.args.first() {
+                        // `!shoutout ""` names nobody: answer with the usage.
+                        match call.args.first().filter(|user| !user.trim().is_empty()) {
                             Some(user) => {
                                 call.ctx
                                     .send(format!("Go check out {user}, they're great!"))

@@ -356,3 +356,21 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         })
         .collect()
 }
+
+#[test]
+fn a_shoutout_to_an_empty_name_answers_with_the_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = "/as streamer\n!shoutout \"\"\"\"\n!shoutout someone\n";
+    let output = run_bot(MYBOT, dir.path(), &[], input, &[]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains("glimbot: @streamer who? !shoutout <user>"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("check out ,"), "{stdout}");
+    assert!(
+        stdout.contains("glimbot: Go check out someone, they're great!"),
+        "{stdout}"
+    );
+}

@@ -216,3 +216,60 @@ async fn a_restarted_server_is_rejoined_and_caught_up() {
     assert_eq!(seen, numbered(20));
     bot.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_hundred_commands_under_every_fault_at_once_are_each_answered_once() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let echo = Command::new("echo", "Says its arguments back", |call| async move {
+        let text = call.args.join(" ");
+        call.reply(text).await
+    });
+    let mut bot = start_bot(&sim, &["streamer"], |b| {
+        b.command(echo).heartbeat(Duration::from_millis(250))
+    })
+    .await;
+    let mut lines = bot_lines(&sim);
+    control(&sim, "faults", json!({"latency_ms": 30})).await;
+    for round in 0..10 {
+        // Every round fails three API requests (one request retries past three) and lets
+        // heartbeats go unanswered every other round; every other round also cuts the sockets
+        // and refuses their upgrades for a while.
+        let heartbeats = round % 2 == 1;
+        control(
+            &sim,
+            "faults",
+            json!({"graph_errors": 3, "heartbeats": heartbeats}),
+        )
+        .await;
+        if round % 2 == 0 {
+            control(&sim, "faults", json!({"refuse_upgrades_ms": 300})).await;
+            control(&sim, "sockets/drop", json!({})).await;
+        }
+        let commands: Vec<usize> = (round * 10..round * 10 + 10).collect();
+        for i in &commands {
+            post(&sim, &channel_id, &format!("!echo {i}"));
+        }
+        let answers: Vec<String> = commands.iter().map(|i| format!("@viewer {i}")).collect();
+        assert_eq!(lines.take(10).await, answers, "round {round}");
+    }
+    control(&sim, "faults", json!({"latency_ms": 0, "heartbeats": true})).await;
+    post(&sim, &channel_id, "!echo done");
+    assert_eq!(lines.take(1).await, ["@viewer done"]);
+
+    let seen = bot.messages(101).await;
+    let mut commands: Vec<String> = (0..100).map(|i| format!("!echo {i}")).collect();
+    commands.push("!echo done".into());
+    assert_eq!(seen, commands, "each command handled once, in order");
+    let answers: Vec<String> = sim
+        .chat_log(&channel_id)
+        .into_iter()
+        .filter(|l| l.username == glimbot::sim::BOT)
+        .map(|l| l.message)
+        .collect();
+    let mut expected: Vec<String> = (0..100).map(|i| format!("@viewer {i}")).collect();
+    expected.push("@viewer done".into());
+    assert_eq!(answers, expected, "each command answered once, in order");
+    assert!(sim.stats().upgrades_refused > 0);
+    bot.stop().await.unwrap();
+}

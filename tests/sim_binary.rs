@@ -102,3 +102,35 @@ fn a_bad_world_or_user_is_refused_with_a_message() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// The most memory the process has held, from `/proc`.
+#[cfg(target_os = "linux")]
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn megabyte_queries_leave_the_emulators_memory_small() {
+    let (sim, info) = start(&[]);
+    let fields: Vec<String> = (0..45_000)
+        .map(|i| format!("a{i}: channel(id: 1) {{ id }}"))
+        .collect();
+    let query = format!("{{ {} }}", fields.join(" "));
+    let before = peak_memory_kib(sim.0.id());
+    for _ in 0..2 {
+        let response = http()
+            .post(format!("{}/api/graph", info.url))
+            .header("authorization", format!("Client-ID {}", info.client_id))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["message"], "Token limit exceeded");
+    }
+    let grown = peak_memory_kib(sim.0.id()) - before;
+    assert!(grown < 50 * 1024, "two 1 MB queries took {grown} KiB");
+}

@@ -330,3 +330,57 @@ async fn message_tokens_split_text_links_and_emotes() {
         format!("{}/emotes/glimsmile.svg", sim.url())
     );
 }
+
+/// A query of `count` aliased lookups: complexity 2 each (the channel and its id).
+fn aliases(count: usize) -> String {
+    let fields: Vec<String> = (0..count)
+        .map(|i| format!("a{i}: channel(id: 1) {{ id }}"))
+        .collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+#[tokio::test]
+async fn queries_over_complexity_500_are_refused_in_absinthes_words() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+
+    let (status, body) = graph(&sim, &token, &aliases(250), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["a249"]["id"], "1", "complexity 500 runs");
+
+    let (status, body) = graph(&sim, &token, &aliases(300), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let refused = "Operation is too complex: complexity is 600 and maximum is 500";
+    assert_eq!(body, json!({"errors": [{"message": refused}]}));
+    let named = format!("query Many {}", aliases(300));
+    let (_, body) = graph(&sim, &token, &named, json!({})).await;
+    assert_eq!(
+        error_message(&body),
+        "Operation Many is too complex: complexity is 600 and maximum is 500"
+    );
+}
+
+#[tokio::test]
+async fn a_megabyte_query_is_refused_before_parsing_and_a_larger_body_is_too_large() {
+    let sim = sim().await;
+    let token = access_token(&sim, "viewer", "public").await;
+    let megabyte = aliases(45_000);
+    assert!(megabyte.len() > 1_000_000);
+    let (status, body) = graph(&sim, &token, &megabyte, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(error_message(&body), "Token limit exceeded");
+
+    let response = http()
+        .post(format!("{}/api/graph", sim.url()))
+        .bearer_auth(&token)
+        .json(&json!({"query": "x".repeat(8_000_001)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"errors": {"detail": "Request Entity Too Large"}})
+    );
+}

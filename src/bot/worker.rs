@@ -1,6 +1,9 @@
 //! A channel's worker: runs the handler for the channel's events, one at a time and in order,
 //! and after every (re)subscription delivers the messages the socket could not.
 
+mod catch_up;
+mod seen;
+
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +13,6 @@ use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::api::queries::{RecentChatMessages, recent_chat_messages};
 use crate::bot::commands::Commands;
 use crate::bot::cooldown::Cooldowns;
 use crate::bot::queue::Receiver;
@@ -18,11 +20,7 @@ use crate::bot::{Context, Handler};
 use crate::error::{Error, Result};
 use crate::model::ChatMessage;
 use crate::socket::Event;
-
-/// How many messages one catch-up page asks for.
-const CATCH_UP_PAGE: i64 = 100;
-/// How many pages a catch-up reads at most; a longer gap is reported as lost.
-const CATCH_UP_PAGES: usize = 20;
+use seen::Seen;
 
 /// What a worker is given to do.
 #[derive(Debug)]
@@ -42,7 +40,7 @@ pub(crate) struct Worker {
     pub(crate) running: Arc<Semaphore>,
     /// How long a running handler may take to finish once the bot stops.
     pub(crate) deadline: Duration,
-    /// The id of the newest message seen; older ones are duplicates.
+    /// The id of the channel's newest message when the bot started.
     pub(crate) last_seen: u64,
     pub(crate) cooldowns: Cooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
@@ -62,6 +60,7 @@ impl Worker {
     pub(crate) async fn run(mut self, mut queue: Receiver<Work>, stop: CancellationToken) {
         let span = tracing::info_span!("channel", name = %self.ctx.channel().streamer.username);
         let deadline = self.deadline;
+        let mut seen = Seen::after(self.last_seen);
         async move {
             loop {
                 let work = tokio::select! {
@@ -69,7 +68,7 @@ impl Worker {
                     _ = stop.cancelled() => break,
                     work = queue.recv() => match work { Some(work) => work, None => break },
                 };
-                let done = self.handle(work);
+                let done = self.handle(work, &mut seen, &stop);
                 tokio::pin!(done);
                 tokio::select! {
                     () = &mut done => {}
@@ -84,7 +83,7 @@ impl Worker {
         .await;
     }
 
-    async fn handle(&mut self, work: Work) {
+    async fn handle(&mut self, work: Work, seen: &mut Seen, stop: &CancellationToken) {
         let ctx = self.ctx.clone();
         let handler = Arc::clone(&self.handler);
         match work {
@@ -95,16 +94,9 @@ impl Worker {
                 } else {
                     self.call("reconnect", handler.on_reconnect(&ctx)).await;
                 }
-                match self.missed_messages().await {
-                    Ok(missed) => {
-                        for message in missed {
-                            self.message(message).await;
-                        }
-                    }
-                    Err(e) => handler.on_error(&ctx, e).await,
-                }
+                self.catch_up(seen, stop).await;
             }
-            Work::Event(Event::Chat(message)) => self.message(message).await,
+            Work::Event(Event::Chat(message)) => self.message(message, seen).await,
             Work::Event(Event::Follow(follow)) => {
                 self.call("follow", handler.on_follow(&ctx, &follow)).await
             }
@@ -116,19 +108,17 @@ impl Worker {
     }
 
     /// Hands a message to the handler and the commands, once, unless the bot wrote it.
-    async fn message(&mut self, message: ChatMessage) {
-        if let Some(seq) = message.seq() {
-            if seq <= self.last_seen {
-                return;
-            }
-            self.last_seen = seq;
+    async fn message(&mut self, message: ChatMessage, seen: &mut Seen) {
+        if !seen.first_sight(&message) {
+            return;
         }
         if message.author.id != self.ctx.me().id {
             self.handle_message(&message).await;
         }
         // Only dev mode watches; without a watcher, skip the lock on every message.
-        if self.progress.receiver_count() > 0 {
-            let seq = self.last_seen;
+        if self.progress.receiver_count() > 0
+            && let Some(seq) = message.seq()
+        {
             self.progress.send_if_modified(|p| {
                 let newer = seq > p.handled;
                 p.handled = p.handled.max(seq);
@@ -156,52 +146,6 @@ impl Worker {
         let _permit = self.running.acquire().await;
         let outcome = AssertUnwindSafe(method).catch_unwind().await;
         report(&self.ctx, &*self.handler, what, outcome).await;
-    }
-
-    /// The channel's messages newer than the last one seen, oldest first, read back page by
-    /// page from the newest.
-    async fn missed_messages(&self) -> Result<Vec<ChatMessage>> {
-        let mut missed = Vec::new();
-        let mut before = None;
-        for _ in 0..CATCH_UP_PAGES {
-            let variables = recent_chat_messages::Variables {
-                channel_id: Some(self.ctx.channel().id.clone()),
-                last: Some(CATCH_UP_PAGE),
-                before,
-            };
-            let page = self.ctx.api().run::<RecentChatMessages>(variables).await?;
-            let Some(page) = page.channel.and_then(|c| c.chat_messages) else {
-                return Ok(missed);
-            };
-            let nodes: Vec<ChatMessage> = page
-                .edges
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter_map(|e| e.node)
-                .map(ChatMessage::from)
-                .collect();
-            let reached_seen = nodes
-                .iter()
-                .any(|m| m.seq().is_none_or(|seq| seq <= self.last_seen));
-            missed.extend(
-                nodes
-                    .into_iter()
-                    .rev()
-                    .filter(|m| m.seq().is_some_and(|seq| seq > self.last_seen)),
-            );
-            if reached_seen || !page.page_info.has_previous_page {
-                missed.reverse();
-                return Ok(missed);
-            }
-            before = page.page_info.start_cursor;
-        }
-        tracing::warn!(
-            pages = CATCH_UP_PAGES,
-            "the gap is longer than a catch-up reads; older messages are lost"
-        );
-        missed.reverse();
-        Ok(missed)
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::parser::types::OperationType;
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,10 @@ use serde_json::json;
 
 use crate::sim::Shared;
 use crate::sim::oauth::Access;
+use crate::sim::schema::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
 
+/// The largest body Glimesh reads (Plug.Parsers' default `length`).
+pub(crate) const BODY_LIMIT: usize = 8_000_000;
 /// The 401 body for a request without a usable `Authorization` header.
 const NOT_LOGGED_IN: &str = "You must be logged in to access the api";
 /// The 401 body for a bearer token that is unknown, expired or revoked.
@@ -72,15 +76,15 @@ fn access(sim: &Shared, headers: &HeaderMap) -> Result<Access, Response> {
     Err(not_logged_in())
 }
 
-/// The type of the operation the request would run, when the document parses.
-fn operation_type(request: &GraphRequest) -> Option<OperationType> {
+/// The type and the name of the operation the request would run, when the document parses.
+fn operation(request: &GraphRequest) -> Option<(OperationType, Option<String>)> {
     let document = async_graphql::parser::parse_query(request.query.as_deref()?).ok()?;
     let mut operations = document.operations.iter();
-    let (_, operation) = match &request.operation_name {
+    let (name, operation) = match &request.operation_name {
         Some(name) => operations.find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?,
         None => operations.next()?,
     };
-    Some(operation.node.ty)
+    Some((operation.node.ty, name.map(|n| n.to_string())))
 }
 
 async fn run(
@@ -106,7 +110,11 @@ async fn run(
             json!({"errors": [{"message": "No query document supplied"}]}),
         );
     };
-    match operation_type(&request) {
+    if too_many_tokens(&query) {
+        return Json(json!({"errors": [{"message": TOO_MANY_TOKENS}]})).into_response();
+    }
+    let (ty, name) = operation(&request).unzip();
+    match ty {
         Some(OperationType::Subscription) => {
             let text =
                 "Subscriptions cannot be run over HTTP. Please configure a websocket connection";
@@ -118,22 +126,38 @@ async fn run(
         }
         _ => {}
     }
-    let mut gql = async_graphql::Request::new(query).data(access);
+    let mut gql = async_graphql::Request::new(query)
+        .data(access)
+        .data(OverHttp {
+            operation: name.flatten(),
+        });
     if let Some(variables) = request.variables.filter(|v| !v.is_null()) {
         gql = gql.variables(async_graphql::Variables::from_json(variables));
     }
     if let Some(name) = request.operation_name {
         gql = gql.operation_name(name);
     }
-    Json(sim.schema.execute(gql).await).into_response()
+    let response = sim.schema.execute(gql).await;
+    // A document refused before it ran (parse, validation, complexity) has no `data` at all.
+    if response.data == async_graphql::Value::Null && response.is_err() {
+        return Json(json!({"errors": response.errors})).into_response();
+    }
+    Json(response).into_response()
 }
 
-/// `POST /api/graph` with a JSON body.
+/// `POST /api/graph` with a JSON body of at most [`BODY_LIMIT`] bytes.
 pub(crate) async fn graph_post(
     State(sim): State<Arc<Shared>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let Ok(body) = body else {
+        // Plug.Parsers refuses the body; Phoenix renders the status with Glimesh's error view.
+        return errors(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"errors": {"detail": "Request Entity Too Large"}}),
+        );
+    };
     let request = serde_json::from_slice(&body).unwrap_or_default();
     run(&sim, &headers, request, false).await
 }

@@ -37,6 +37,8 @@ struct PostChat {
     channel_id: Id,
     username: String,
     message: String,
+    /// Only push the message, under this id, without storing it.
+    id: Option<Id>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +132,20 @@ impl Shared {
         Ok(chat_line(&world, &message))
     }
 
+    /// Pushes a message to live subscriptions under a chosen id, without storing it.
+    pub(crate) fn push_chat(
+        &self,
+        channel_id: Option<u64>,
+        username: &str,
+        text: &str,
+        id: u64,
+    ) -> Result<(), Refusal> {
+        let mut world = self.store.lock();
+        let (channel_id, user_id) = channel_and_user(&world, channel_id, username)?;
+        world.push_message(channel_id, user_id, text, id);
+        Ok(())
+    }
+
     /// A follow of the channel's streamer by any user.
     pub(crate) fn follow(&self, channel_id: Option<u64>, username: &str) -> Result<u64, Refusal> {
         let mut world = self.store.lock();
@@ -158,8 +174,20 @@ impl Shared {
     }
 }
 
+/// `POST /_sim/chat`: stores a message; with an `id`, only pushes it under that id.
 async fn post_chat(State(sim): State<Arc<Shared>>, Json(body): Json<PostChat>) -> Response {
-    match sim.post_chat(body.channel_id.value(), &body.username, &body.message) {
+    let channel_id = body.channel_id.value();
+    if let Some(id) = body.id {
+        let Some(id) = id.value() else {
+            let error = json!({"error": "id: use a whole number"});
+            return (StatusCode::UNPROCESSABLE_ENTITY, Json(error)).into_response();
+        };
+        return match sim.push_chat(channel_id, &body.username, &body.message, id) {
+            Ok(()) => Json(json!({"id": id.to_string()})).into_response(),
+            Err(refusal) => refusal.into_response(),
+        };
+    }
+    match sim.post_chat(channel_id, &body.username, &body.message) {
         Ok(line) => Json(line).into_response(),
         Err(refusal) => refusal.into_response(),
     }
@@ -195,6 +223,14 @@ async fn drop_sockets(State(sim): State<Arc<Shared>>) -> Response {
     Json(json!({"ok": true})).into_response()
 }
 
+/// `POST /_sim/chat/reset`: forgets every message and drops every socket, as a server
+/// restored from an empty backup: ids start again at 1.
+async fn reset_chat(State(sim): State<Arc<Shared>>) -> Response {
+    sim.store.lock().forget_chat();
+    sim.socket_drops.send_modify(|n| *n += 1);
+    Json(json!({"ok": true})).into_response()
+}
+
 async fn expire_tokens(State(sim): State<Arc<Shared>>) -> Response {
     sim.store.lock().grants.expire_all();
     Json(json!({"ok": true})).into_response()
@@ -212,6 +248,7 @@ async fn stats(State(sim): State<Arc<Shared>>) -> Response {
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/chat", post(post_chat).get(list_chat))
+        .route("/chat/reset", post(reset_chat))
         .route("/follow", post(post_follow))
         .route("/channel", post(post_channel))
         .route("/sockets/drop", post(drop_sockets))

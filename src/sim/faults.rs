@@ -3,7 +3,8 @@
 //! `{"latency_ms": 200}` delays every API request, `{"graph_errors": 3}` answers the next three
 //! `/api/graph` requests with HTTP 500 without running them, `{"heartbeats": false}` withholds
 //! heartbeat replies, `{"refuse_upgrades_ms": 500}` answers socket upgrades with 403 for that
-//! long. Fields left out keep their value; `{}` changes nothing.
+//! long, `{"refuse_subscriptions": 2}` refuses the next two socket subscriptions. Fields left
+//! out keep their value; `{}` changes nothing.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -29,6 +30,7 @@ struct InForce {
     graph_errors: u32,
     withhold_heartbeats: bool,
     refuse_upgrades_until: Option<Instant>,
+    refuse_subscriptions: u32,
 }
 
 /// A change of the faults.
@@ -38,6 +40,7 @@ pub(crate) struct Change {
     graph_errors: Option<u32>,
     heartbeats: Option<bool>,
     refuse_upgrades_ms: Option<u64>,
+    refuse_subscriptions: Option<u32>,
 }
 
 impl Faults {
@@ -59,14 +62,19 @@ impl Faults {
         if let Some(ms) = change.refuse_upgrades_ms {
             state.refuse_upgrades_until = Some(Instant::now() + Duration::from_millis(ms));
         }
+        if let Some(n) = change.refuse_subscriptions {
+            state.refuse_subscriptions = n;
+        }
     }
 
     /// Whether this `/api/graph` request is to fail (and so one fewer of the next will).
     pub(crate) fn take_graph_error(&self) -> bool {
-        let mut state = self.state();
-        let fail = state.graph_errors > 0;
-        state.graph_errors = state.graph_errors.saturating_sub(1);
-        fail
+        take_one(&mut self.state().graph_errors)
+    }
+
+    /// Whether this subscription is to be refused (and so one fewer of the next will).
+    pub(crate) fn take_subscription_refusal(&self) -> bool {
+        take_one(&mut self.state().refuse_subscriptions)
     }
 
     pub(crate) fn withholds_heartbeats(&self) -> bool {
@@ -78,6 +86,13 @@ impl Faults {
             .refuse_upgrades_until
             .is_some_and(|until| Instant::now() < until)
     }
+}
+
+/// Counts one down; whether there was one.
+fn take_one(count: &mut u32) -> bool {
+    let some = *count > 0;
+    *count = count.saturating_sub(1);
+    some
 }
 
 /// `POST /_sim/faults`.

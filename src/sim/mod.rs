@@ -34,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -370,7 +371,12 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(TOKEN_PATH, post(oauth::token))
         .route("/api/oauth/revoke", post(oauth::revoke))
         .route("/api/oauth/introspect", post(oauth::introspect))
-        .route(GRAPH_PATH, get(api::graph_get).post(api::graph_post))
+        .route(
+            GRAPH_PATH,
+            get(api::graph_get)
+                .post(api::graph_post)
+                .layer(DefaultBodyLimit::max(api::BODY_LIMIT)),
+        )
         .route(SOCKET_PATH, get(socket::upgrade))
         .nest(
             "/_sim",

@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 
 use crate::sim::Shared;
 use crate::sim::oauth::Access;
+use crate::sim::schema::UNAUTHORIZED;
 use crate::socket::frame::{self, Frame, ReplyStatus, Vsn};
 
 /// Phoenix closes a socket that has sent nothing for this long.
@@ -55,6 +56,7 @@ pub(crate) async fn upgrade(
         return StatusCode::FORBIDDEN.into_response();
     };
     if sim.faults.refuses_upgrades() {
+        sim.store.lock().stats.upgrades_refused += 1;
         return StatusCode::FORBIDDEN.into_response();
     }
     match ws {
@@ -280,6 +282,10 @@ impl Session {
                 ReplyStatus::Ok
             };
             return self.reply(frame, status, &response);
+        }
+        if self.sim.faults.take_subscription_refusal() {
+            let errors = json!({"errors": [{"message": UNAUTHORIZED}]});
+            return self.reply(frame, ReplyStatus::Error, &errors);
         }
         let id = subscription_id(self.context_id, &query, &variables);
         if self.subscriptions.contains_key(&id) {

@@ -120,6 +120,8 @@ pub struct Stats {
     pub sockets_open: u64,
     /// Websockets accepted since start.
     pub sockets_accepted: u64,
+    /// Socket upgrades refused by the `refuse_upgrades_ms` fault.
+    pub upgrades_refused: u64,
     /// Chat messages stored since start.
     pub messages_created: u64,
 }
@@ -293,6 +295,29 @@ impl State {
         self.stats.messages_created += 1;
         self.subscribers.publish(&Event::Chat(Arc::clone(&message)));
         message
+    }
+
+    /// Pushes a message to live subscriptions under a chosen id without storing it, as a
+    /// server that numbers messages wrongly would.
+    pub(crate) fn push_message(&mut self, channel_id: u64, user_id: u64, text: &str, id: u64) {
+        let message = Message {
+            id,
+            channel_id,
+            user_id,
+            text: text.to_owned(),
+            is_followed_message: false,
+            moderator: false,
+            streamer: false,
+            inserted_at: now(),
+        };
+        self.subscribers.publish(&Event::Chat(Arc::new(message)));
+    }
+
+    /// Forgets every chat message, so that ids start again at 1, as a server restored from an
+    /// empty backup would.
+    pub(crate) fn forget_chat(&mut self) {
+        self.messages.clear();
+        self.hidden.clear();
     }
 
     /// Follows a streamer: stores the follow, pushes it, and posts the follow chat message

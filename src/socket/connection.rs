@@ -51,12 +51,18 @@ enum Ended {
     Stopped,
     Rejected,
     Lost(String),
+    /// The server refused the join or a subscription.
+    Refused(String),
 }
 
 /// Keeps a socket subscribed to `topics` until `stop` is cancelled, handing events to `out`.
 ///
+/// A refused upgrade replaces the token once; the replacement refused too means the server
+/// refuses for another reason, so the socket only waits before trying again.
+///
 /// # Errors
-/// When the server refuses a subscription or the credentials cannot be renewed.
+/// When the server refuses a subscription before every topic was ever subscribed, or the
+/// credentials cannot be renewed.
 pub(crate) async fn run(
     options: SocketOptions,
     credentials: Arc<Credentials>,
@@ -67,6 +73,11 @@ pub(crate) async fn run(
     let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
     let mut url = socket_url(&options.base_url)?;
     let shown = url.clone();
+    // Whether every topic was subscribed once: after that, a refusal is not a configuration
+    // mistake but the server's trouble, and worth waiting out.
+    let mut subscribed_before = false;
+    // The token given in place of one the socket refused, until a socket accepts it.
+    let mut replacement = None;
     loop {
         let token = match credentials.access_token().await {
             Ok(token) => token,
@@ -88,20 +99,36 @@ pub(crate) async fn run(
             ended = connect(&url) => match ended {
                 Ok(socket) => {
                     tracing::info!(url = %shown, "socket connected");
-                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &mut out, stop: &stop, options: &options };
+                    replacement = None;
+                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &mut out, stop: &stop, options: &options, subscribed: false };
                     let span = tracing::info_span!("socket", url = %shown);
-                    connection.serve(socket, &mut backoff).instrument(span).await?
+                    let ended = connection.serve(socket, &mut backoff).instrument(span).await;
+                    subscribed_before |= connection.subscribed;
+                    ended
                 }
                 Err(ended) => ended,
             },
         };
         match ended {
             Ended::Stopped => return Ok(()),
+            Ended::Rejected if replacement.as_ref() == Some(&token) => {
+                tracing::warn!("the socket refused the replaced token too; waiting to try again");
+            }
             Ended::Rejected => {
                 tracing::warn!("the socket refused the token; replacing it");
-                credentials.rejected(&token).await?;
+                match credentials.rejected(&token).await {
+                    Ok(fresh) => replacement = Some(fresh),
+                    Err(e) if e.is_retryable() => {
+                        tracing::warn!(error = %e, "cannot replace the token yet; trying again");
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Ended::Lost(reason) => tracing::warn!(%reason, "socket lost; reconnecting"),
+            Ended::Refused(reason) if subscribed_before => {
+                tracing::warn!(%reason, "the server refused what it accepted before; trying again");
+            }
+            Ended::Refused(reason) => return Err(Error::Socket(reason)),
         }
         if pause(&stop, backoff.next_delay()).await {
             return Ok(());
@@ -169,10 +196,12 @@ struct Connection<'a, D> {
     out: &'a mut D,
     stop: &'a CancellationToken,
     options: &'a SocketOptions,
+    /// Whether every topic was subscribed on this connection.
+    subscribed: bool,
 }
 
 impl<D: Deliver> Connection<'_, D> {
-    async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Result<Ended> {
+    async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Ended {
         let (mut sink, mut stream) = socket.split();
         let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
         let writer = tokio::spawn(async move {
@@ -226,6 +255,7 @@ impl<D: Deliver> Connection<'_, D> {
                 Ok(Received::Nothing) => continue,
                 Ok(Received::Subscribed(index)) => {
                     if self.session.all_subscribed() {
+                        self.subscribed = true;
                         backoff.reset();
                     }
                     SocketEvent::Subscribed(index)
@@ -236,9 +266,7 @@ impl<D: Deliver> Connection<'_, D> {
                     continue;
                 }
                 Err(refused @ SessionError::Refused(_)) => {
-                    drop(tx);
-                    let _ = writer.await;
-                    return Err(Error::Socket(refused.to_string()));
+                    break Ended::Refused(refused.to_string());
                 }
             };
             match self.deliver(event, &mut heartbeat, &send).await {
@@ -253,7 +281,7 @@ impl<D: Deliver> Connection<'_, D> {
         drop(tx);
         // The writer ends once it has sent everything queued (a leave and a close when stopping).
         let _ = writer.await;
-        Ok(ended)
+        ended
     }
 
     /// Hands an event on. Returns whether that had to wait, or `None` when the bot is stopping.

@@ -304,6 +304,20 @@ impl RunningBot {
         }
     }
 
+    /// The texts of the next `count` messages the handler saw, skipping reconnects; any
+    /// other event (an error) fails the test.
+    pub async fn messages(&mut self, count: usize) -> Vec<String> {
+        let mut texts = Vec::new();
+        while texts.len() < count {
+            match self.next().await {
+                Seen::Message { text, .. } => texts.push(text),
+                Seen::Reconnected(_) => {}
+                other => panic!("expected a message, saw {other:?} after {texts:?}"),
+            }
+        }
+        texts
+    }
+
     /// Stops the bot and waits until it has stopped.
     pub async fn stop(self) -> glimbot::Result<()> {
         self.shutdown.trigger();
@@ -385,6 +399,41 @@ impl BotLines {
         }
         lines
     }
+}
+
+/// Everything a `tracing` subscriber wrote, as [`capture_logs`] collects it.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures the logs (info and above, without colours) of everything that runs on this thread
+/// until the guard is dropped; a `#[tokio::test]` runs its tasks on its own thread. Tracing
+/// caches per process which call sites are enabled, so a test that reads logs runs alone in
+/// its binary.
+pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
 }
 
 /// A running process, killed when dropped so that a failing test leaves nothing behind.

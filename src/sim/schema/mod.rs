@@ -2,6 +2,7 @@
 //!
 //! `schema/glimesh.graphql` in the repository is this schema's SDL; a test keeps the two equal.
 
+mod complexity;
 mod mutation;
 mod query;
 mod subscription;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Schema};
 
 use crate::sim::store::Store;
+pub(crate) use complexity::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
 pub(crate) use types::BaseUrl;
 
 /// The resolver error of a lookup that found nothing.
@@ -32,6 +34,7 @@ pub(crate) fn build(store: Arc<Store>, base_url: String) -> GlimeshSchema {
     )
     .data(store)
     .data(BaseUrl(base_url))
+    .extension(complexity::ComplexityLimit)
     .finish()
 }
 

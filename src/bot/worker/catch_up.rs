@@ -1,0 +1,140 @@
+//! The catch-up after a (re)subscription: reads back the channel's messages that the socket
+//! could not deliver, trying until it succeeds or the bot stops. Live events wait in the
+//! channel's bounded queue meanwhile, so nothing newer is handled before the gap is filled.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::api::queries::{RecentChatMessages, recent_chat_messages};
+use crate::backoff::Backoff;
+use crate::bot::worker::Worker;
+use crate::bot::worker::seen::Seen;
+use crate::error::Result;
+use crate::model::ChatMessage;
+
+/// How many messages one catch-up page asks for.
+const CATCH_UP_PAGE: i64 = 100;
+/// How many pages a catch-up reads at most; a longer gap is reported as lost.
+const CATCH_UP_PAGES: usize = 20;
+
+/// What a catch-up found.
+struct Missed {
+    /// The unseen messages, oldest first.
+    messages: Vec<ChatMessage>,
+    /// Whether the instance's ids went backwards since the last message seen.
+    new_history: bool,
+}
+
+impl Worker {
+    /// Delivers the messages missed since the last one seen. Returns early only when `stop`
+    /// is cancelled.
+    pub(super) async fn catch_up(&mut self, seen: &mut Seen, stop: &CancellationToken) {
+        let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
+        let missed = loop {
+            let attempt = tokio::select! {
+                _ = stop.cancelled() => return,
+                attempt = self.missed_messages(seen) => attempt,
+            };
+            match attempt {
+                Ok(missed) => break missed,
+                Err(error) => {
+                    let delay = backoff.next_delay();
+                    tracing::warn!(%error, retry_in = ?delay, "cannot read the missed messages yet; new ones wait");
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        () = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        };
+        if missed.new_history {
+            tracing::warn!(
+                newest = seen.newest(),
+                "the channel's ids went backwards; the instance has a new history (restarted or restored), read back by time"
+            );
+            seen.start_new_history();
+        }
+        for message in missed.messages {
+            self.message(message, seen).await;
+        }
+    }
+
+    /// The channel's messages the bot has not seen, oldest first, read back page by page
+    /// from the newest: those after the newest id seen or, in a new history, those sent since
+    /// the newest message seen.
+    async fn missed_messages(&self, seen: &Seen) -> Result<Missed> {
+        let (newest, newest_at) = (seen.newest(), seen.newest_at());
+        let mut missed = Vec::new();
+        let mut new_history = None;
+        let mut before = None;
+        for _ in 0..CATCH_UP_PAGES {
+            let variables = recent_chat_messages::Variables {
+                channel_id: Some(self.ctx.channel().id.clone()),
+                last: Some(CATCH_UP_PAGE),
+                before,
+            };
+            let page = self.ctx.api().run::<RecentChatMessages>(variables).await?;
+            let Some(page) = page.channel.and_then(|c| c.chat_messages) else {
+                break;
+            };
+            let nodes: Vec<ChatMessage> = page
+                .edges
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.node)
+                .map(ChatMessage::from)
+                .collect();
+            let new_history = *new_history.get_or_insert_with(|| {
+                let latest = nodes.last().and_then(ChatMessage::seq);
+                latest.is_some_and(|latest| latest < newest)
+            });
+            let reached = |m: &ChatMessage| {
+                if new_history {
+                    m.sent_at < newest_at
+                } else {
+                    m.seq().is_none_or(|seq| seq <= newest)
+                }
+            };
+            let reached_seen = nodes.iter().any(reached);
+            missed.extend(
+                nodes
+                    .into_iter()
+                    .rev()
+                    .filter(|m| !reached(m) && !seen.contains(m)),
+            );
+            if reached_seen || !page.page_info.has_previous_page {
+                missed.reverse();
+                return Ok(Missed {
+                    messages: missed,
+                    new_history,
+                });
+            }
+            before = page.page_info.start_cursor;
+        }
+        let new_history = new_history.unwrap_or(false);
+        let oldest_read = missed.last().and_then(ChatMessage::seq).unwrap_or(newest);
+        if new_history {
+            tracing::error!(
+                read = missed.len(),
+                before_id = oldest_read,
+                "the new history is longer than a catch-up reads; its older messages are lost"
+            );
+        } else {
+            // Ids are shared by every channel of the instance: at most this many are lost.
+            tracing::error!(
+                read = missed.len(),
+                after_id = newest,
+                before_id = oldest_read,
+                unread_ids = oldest_read.saturating_sub(newest.saturating_add(1)),
+                "the gap is longer than a catch-up reads; the older messages in it are lost"
+            );
+        }
+        missed.reverse();
+        Ok(Missed {
+            messages: missed,
+            new_history,
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! What a channel's worker has delivered: a bounded window of recent messages, so that a
+//! message arriving twice (live and again in a catch-up) is handled once, whatever its id.
+//!
+//! Ids are trusted only for ordering the catch-up, never to declare a message seen: one bogus
+//! huge id, or an instance restarted with fresh ids, must not silence the channel.
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use chrono::{NaiveDateTime, Timelike};
+
+use crate::model::ChatMessage;
+
+/// How many recent messages are remembered; far more than a reconnect's overlap.
+const WINDOW: usize = 4096;
+
+/// A message's identity: its id with its author and text, so that an id reused by a restored
+/// instance names a different message.
+type Key = u64;
+
+fn key(message: &ChatMessage) -> Key {
+    let mut hasher = DefaultHasher::new();
+    (&message.id, &message.author.id, &message.text).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The recent messages of one channel, and where its history stands.
+#[derive(Debug)]
+pub(crate) struct Seen {
+    recent: VecDeque<Key>,
+    keys: HashSet<Key>,
+    /// The id of the latest message of the current history; the catch-up reads past it.
+    newest: u64,
+    /// When that message was sent; a new history is read back to it.
+    newest_at: NaiveDateTime,
+}
+
+impl Seen {
+    /// Nothing seen yet; the channel's newest message at start has id `newest`.
+    pub(crate) fn after(newest: u64) -> Self {
+        Self {
+            recent: VecDeque::with_capacity(WINDOW),
+            keys: HashSet::with_capacity(WINDOW),
+            newest,
+            // Whole seconds, as Glimesh stores times.
+            newest_at: chrono::Utc::now()
+                .naive_utc()
+                .with_nanosecond(0)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The id of the latest message of the current history.
+    pub(crate) fn newest(&self) -> u64 {
+        self.newest
+    }
+
+    /// When the latest message of the current history was sent.
+    pub(crate) fn newest_at(&self) -> NaiveDateTime {
+        self.newest_at
+    }
+
+    /// Whether this message was delivered already.
+    pub(crate) fn contains(&self, message: &ChatMessage) -> bool {
+        self.keys.contains(&key(message))
+    }
+
+    /// Records a message; `false` when it was delivered already. An id below the latest one
+    /// starts a new history (an instance restarted or restored): it is delivered, with a warning.
+    pub(crate) fn first_sight(&mut self, message: &ChatMessage) -> bool {
+        let key = key(message);
+        if !self.keys.insert(key) {
+            return false;
+        }
+        if self.recent.len() == WINDOW
+            && let Some(oldest) = self.recent.pop_front()
+        {
+            self.keys.remove(&oldest);
+        }
+        self.recent.push_back(key);
+        if let Some(seq) = message.seq() {
+            if seq < self.newest {
+                tracing::warn!(
+                    id = seq,
+                    newest = self.newest,
+                    "a message id went backwards; the instance has a new history (restarted or restored)"
+                );
+            }
+            self.newest = seq;
+            self.newest_at = message.sent_at;
+        }
+        true
+    }
+
+    /// The instance's ids went backwards: what comes next is read by time, not by id.
+    pub(crate) fn start_new_history(&mut self) {
+        self.newest = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::User;
+
+    fn message(id: u64, text: &str) -> ChatMessage {
+        ChatMessage {
+            id: id.to_string(),
+            text: text.into(),
+            author: User {
+                id: "2".into(),
+                username: "viewer".into(),
+            },
+            author_is_moderator: false,
+            author_is_streamer: false,
+            sent_at: NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn a_message_is_new_once_however_large_or_small_its_id() {
+        let mut seen = Seen::after(10);
+        assert!(seen.first_sight(&message(u64::MAX, "huge")));
+        assert!(!seen.first_sight(&message(u64::MAX, "huge")));
+        assert!(seen.first_sight(&message(11, "after the huge one")));
+        assert_eq!(seen.newest(), 11, "a jump backwards starts a new history");
+        assert!(seen.first_sight(&message(3, "older, unseen")));
+        assert!(!seen.first_sight(&message(11, "after the huge one")));
+        assert!(
+            seen.first_sight(&message(11, "a restored instance reused the id")),
+            "the same id with another text is another message"
+        );
+    }
+
+    #[test]
+    fn the_window_forgets_the_oldest_beyond_its_size() {
+        let mut seen = Seen::after(0);
+        for id in 1..=WINDOW as u64 + 1 {
+            assert!(seen.first_sight(&message(id, "m")));
+        }
+        assert_eq!(seen.keys.len(), WINDOW);
+        assert!(!seen.contains(&message(1, "m")));
+        assert!(seen.contains(&message(2, "m")));
+    }
+}
