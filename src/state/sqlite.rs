@@ -74,18 +74,21 @@ impl SqliteStore {
         }
     }
 
-    /// Runs `work` on the store's thread and waits for its answer.
+    /// Runs `work` on the store's thread with the scope's column and the key, and waits for
+    /// its answer.
     async fn run<T: Send + 'static>(
         &self,
         scope: &Scope,
         key: &str,
-        work: impl FnOnce(&mut Connection) -> Result<T, Failure> + Send + 'static,
+        work: impl FnOnce(&mut Connection, &str, &str) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T> {
         let (answer, answered) = oneshot::channel();
+        let (column, owned_key) = (scope.column(), key.to_owned());
         let job: Job = Box::new(move |conn| {
             // A panic (in an author's `update` body) rolls the transaction back as it unwinds,
             // and goes on in the caller, as it would with a store on the caller's thread.
-            let _ = answer.send(catch_unwind(AssertUnwindSafe(|| work(conn))));
+            let outcome = catch_unwind(AssertUnwindSafe(|| work(conn, &column, &owned_key)));
+            let _ = answer.send(outcome);
         });
         let stopped = || error(&self.path, "its thread stopped".to_owned());
         self.jobs.send(job).map_err(|_| stopped())?;
@@ -138,11 +141,10 @@ impl Store for SqliteStore {
     }
 
     async fn get(&self, scope: &Scope, key: &str) -> Result<Option<String>> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, |conn, scope, key| {
             let json = conn
                 .prepare_cached(SELECT_VALUE)?
-                .query_row(params![column, owned_key], |row| row.get(0))
+                .query_row(params![scope, key], |row| row.get(0))
                 .optional()?;
             Ok(json)
         })
@@ -150,24 +152,22 @@ impl Store for SqliteStore {
     }
 
     async fn set(&self, scope: &Scope, key: &str, json: String) -> Result<()> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, move |conn, scope, key| {
             conn.prepare_cached(UPSERT_VALUE)?
-                .execute(params![column, owned_key, json])?;
+                .execute(params![scope, key, json])?;
             Ok(())
         })
         .await
     }
 
     async fn remove(&self, scope: &Scope, key: &str) -> Result<bool> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, |conn, scope, key| {
             let tx = conn.transaction()?;
             let mut removed = 0;
             for table in ["value", "list_item"] {
                 removed += tx.execute(
                     &format!("DELETE FROM {table} WHERE scope = ?1 AND key = ?2"),
-                    params![column, owned_key],
+                    params![scope, key],
                 )?;
             }
             tx.commit()?;
@@ -177,9 +177,8 @@ impl Store for SqliteStore {
     }
 
     async fn update(&self, scope: &Scope, key: &str, change: UpdateFn) -> Result<String> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
-            read_modify_write(conn, &column, &owned_key, |current| {
+        self.run(scope, key, move |conn, scope, key| {
+            read_modify_write(conn, scope, key, |current| {
                 let json = change(current).map_err(Failure::Value)?;
                 Ok((json.clone(), json))
             })
@@ -188,11 +187,10 @@ impl Store for SqliteStore {
     }
 
     async fn incr(&self, scope: &Scope, key: &str, by: i64) -> Result<i64> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
         let (path, owned_scope) = (self.path.clone(), scope.clone());
-        self.run(scope, key, move |conn| {
-            read_modify_write(conn, &column, &owned_key, |current| {
-                let new = add_to_counter(&owned_scope, &owned_key, current.as_deref(), by)
+        self.run(scope, key, move |conn, column, key| {
+            read_modify_write(conn, column, key, |current| {
+                let new = add_to_counter(&owned_scope, key, current.as_deref(), by)
                     .map_err(|message| Failure::Value(error(&path, message)))?;
                 Ok((new.to_string(), new))
             })
@@ -201,14 +199,13 @@ impl Store for SqliteStore {
     }
 
     async fn push(&self, scope: &Scope, key: &str, json: String) -> Result<usize> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, move |conn, scope, key| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let len = list_len(&tx, &column, &owned_key)?;
+            let len = list_len(&tx, scope, key)?;
             tx.prepare_cached(
                 "INSERT INTO list_item (scope, key, position, json) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![column, owned_key, len, json])?;
+            .execute(params![scope, key, len, json])?;
             tx.commit()?;
             Ok(len + 1)
         })
@@ -220,13 +217,12 @@ impl Store for SqliteStore {
         let Ok(position) = i64::try_from(index) else {
             return Ok(None);
         };
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, move |conn, scope, key| {
             let json = conn
                 .prepare_cached(
                     "SELECT json FROM list_item WHERE scope = ?1 AND key = ?2 AND position = ?3",
                 )?
-                .query_row(params![column, owned_key, position], |row| row.get(0))
+                .query_row(params![scope, key, position], |row| row.get(0))
                 .optional()?;
             Ok(json)
         })
@@ -234,21 +230,19 @@ impl Store for SqliteStore {
     }
 
     async fn len(&self, scope: &Scope, key: &str) -> Result<usize> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
-            Ok(list_len(conn, &column, &owned_key)?)
+        self.run(scope, key, |conn, scope, key| {
+            Ok(list_len(conn, scope, key)?)
         })
         .await
     }
 
     async fn list(&self, scope: &Scope, key: &str) -> Result<Vec<String>> {
-        let (column, owned_key) = (scope.column(), key.to_owned());
-        self.run(scope, key, move |conn| {
+        self.run(scope, key, |conn, scope, key| {
             let mut items = conn.prepare_cached(
                 "SELECT json FROM list_item WHERE scope = ?1 AND key = ?2 ORDER BY position",
             )?;
             let items = items
-                .query_map(params![column, owned_key], |row| row.get(0))?
+                .query_map(params![scope, key], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             Ok(items)
         })
