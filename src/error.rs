@@ -68,6 +68,14 @@ pub enum Error {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The state store cannot be opened or used; `message` says what is wrong and the fix.
+    #[error("state store {}: {}", Escaped(&.path.display().to_string()), Escaped(.message))]
+    State {
+        /// The state file (`:memory:` for the in-memory store).
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
 }
 
 impl Error {

@@ -25,6 +25,7 @@ mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod socket;
+mod state;
 
 pub use api::{Api, GRAPH_PATH, queries};
 pub use async_trait::async_trait;
@@ -39,3 +40,4 @@ pub use logging::log_subscriber;
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
 pub use socket::frame;
+pub use state::{InMemoryStore, Scope, ScopedState, SqliteStore, State, Store, UpdateFn};
