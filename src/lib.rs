@@ -19,6 +19,7 @@ mod dev;
 mod error;
 mod escape;
 mod http;
+mod metrics;
 mod model;
 mod secret;
 #[cfg(feature = "sim")]
@@ -34,6 +35,7 @@ pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::run;
 pub use config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 pub use error::{Error, Result};
+pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
 pub use socket::frame;
