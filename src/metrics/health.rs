@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 
 use serde_json::{Map, Value, json};
 
+use super::channel::ChannelInstruments;
 use super::registry::Instruments;
 
 /// An answer of a health endpoint: 200 when `ok`, else 503.
@@ -42,7 +43,7 @@ pub(super) fn readiness(instruments: &Instruments) -> Report {
 fn channels_where(
     instruments: &Instruments,
     state: &str,
-    matches: impl Fn(&super::channel::ChannelInstruments) -> bool,
+    matches: impl Fn(&ChannelInstruments) -> bool,
 ) -> Map<String, Value> {
     instruments
         .channels

@@ -87,6 +87,9 @@ impl MetricsListener {
 
     /// Answers requests until `stop` is cancelled; then closes the port at once and returns
     /// within half a second.
+    ///
+    /// Each connection carries one request, whose head must arrive within 5 s and fit in 8 KiB;
+    /// at most 32 connections are served at once, and more are closed unanswered.
     pub async fn serve(self, metrics: Metrics, stop: CancellationToken) {
         let room = Arc::new(Semaphore::new(MAX_CONNECTIONS));
         let mut connections = JoinSet::new();
