@@ -20,6 +20,7 @@ mod error;
 mod escape;
 mod http;
 mod logging;
+mod metrics;
 mod model;
 mod secret;
 #[cfg(feature = "sim")]
@@ -37,6 +38,7 @@ pub use cli::{About, run};
 pub use config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 pub use error::{Error, Result};
 pub use logging::log_subscriber;
+pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
 pub use socket::frame;
