@@ -21,6 +21,7 @@
 
 mod api;
 mod control;
+mod direct;
 mod faults;
 mod oauth;
 mod pubsub;
@@ -44,6 +45,7 @@ use crate::api::GRAPH_PATH;
 use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
 use crate::socket::SOCKET_PATH;
 pub use control::ChatLine;
+pub use direct::Moderation;
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
