@@ -1,6 +1,10 @@
 //! What a Rust test does to the emulator directly, beside the `/_sim/` routes: people joining
 //! and being made moderators, the faults of those routes, and what moderators did.
 
+use chrono::DateTime;
+
+use crate::auth::Token;
+use crate::secret::Secret;
 use crate::sim::Sim;
 use crate::sim::store::{State, User, now};
 
@@ -53,6 +57,21 @@ impl Sim {
             channel.moderators.push(user_id);
         }
         true
+    }
+
+    /// A token of the world's application for this user, as a login with this scope would
+    /// grant; `None` when there is no such user.
+    pub fn grant_token(&self, username: &str, scope: &str) -> Option<Token> {
+        let mut world = self.shared.store.lock();
+        let user_id = world.user_by_name(username)?.id;
+        let client_id = self.info.client_id.clone();
+        let row = world.grants.issue_token(&client_id, user_id, scope);
+        Some(Token {
+            access_token: Secret::new(row.access_token),
+            refresh_token: Some(Secret::new(row.refresh_token)),
+            scope: row.scope,
+            expires_at: DateTime::from_timestamp(row.expires_at, 0).unwrap_or_default(),
+        })
     }
 
     /// Closes every open socket abruptly, as `POST /_sim/sockets/drop` does.

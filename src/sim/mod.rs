@@ -354,6 +354,10 @@ fn serve(
             // Open sockets would keep a graceful shutdown waiting forever.
             drops.send_modify(|n| *n += 1);
         };
+        // Small frames (socket replies) would otherwise wait for the client's delayed ACK.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await

@@ -35,7 +35,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::auth::MemoryStore;
+use crate::auth::{MemoryStore, TokenStore};
 use crate::bot::{Bot, BotBuilder, Progress, Shutdown};
 use crate::clock::Clock;
 use crate::config::SendingConfig;
@@ -91,9 +91,15 @@ impl Harness {
             per_second: 1000.0,
             burst: 1000,
         };
+        // A token granted at once spares the login; the browser logs in again after a revoke.
+        let store = MemoryStore::new();
+        let token = sim.grant_token(BOT, &config.glimesh.scopes.join(" "));
+        if let Some(token) = token {
+            store.save(&token).await.unwrap_or_else(|e| panic!("{e}"));
+        }
         let clock = Clock::manual();
         let bot = setup(Bot::builder(config))
-            .token_store(MemoryStore::new())
+            .token_store(store)
             .browser(following_browser())
             .clock(clock.clone())
             .build()
