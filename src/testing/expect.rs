@@ -178,7 +178,8 @@ impl Harness {
         if !log.is_empty() {
             text.push_str("moderation:\n");
             for m in log {
-                let _ = writeln!(text, "  {} {} {}", m.moderator, m.action, m.user);
+                let (moderator, user) = (Escaped(&m.moderator), Escaped(&m.user));
+                let _ = writeln!(text, "  {moderator} {} {user}", m.action);
             }
         }
         text
