@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use glimbot::{Call, Command, Context, Follow, Handler, async_trait};
+use glimbot::{BotBuilder, Call, Command, Context, Follow, Handler, async_trait};
 use rand::Rng;
 
 struct MyBot;
@@ -47,44 +47,146 @@ async fn roll(call: Call) -> glimbot::Result<()> {
         .await
 }
 
+/// The bot: its handler and commands. `started` is when it started, for `!uptime`.
+fn mybot(bot: BotBuilder, started: Instant) -> BotBuilder {
+    bot.handler(MyBot)
+        .command(Command::new("ping", "Answers pong", |call| async move {
+            call.reply("pong").await
+        }))
+        .command(Command::new("roll", "Rolls dice, e.g. !roll 2d6", roll))
+        .command(Command::new(
+            "uptime",
+            "How long the bot has been up",
+            move |call| async move {
+                let minutes = started.elapsed().as_secs() / 60;
+                call.reply(format!("up for {} h {} min", minutes / 60, minutes % 60))
+                    .await
+            },
+        ))
+        .command(
+            Command::new(
+                "shoutout",
+                "Sends chat to another streamer",
+                |call| async move {
+                    // `!shoutout ""` names nobody: answer with the usage.
+                    match call.args.first().filter(|user| !user.trim().is_empty()) {
+                        Some(user) => {
+                            call.ctx
+                                .send(format!("Go check out {user}, they're great!"))
+                                .await
+                        }
+                        None => call.reply("who? !shoutout <user>").await,
+                    }
+                },
+            )
+            .alias("so")
+            .moderators_only(),
+        )
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = Instant::now();
     let about = glimbot::about!("The example bot: dice, uptime, shout-outs, thanks for follows");
-    glimbot::run(about, |bot| {
-        bot.handler(MyBot)
-            .command(Command::new("ping", "Answers pong", |call| async move {
-                call.reply("pong").await
-            }))
-            .command(Command::new("roll", "Rolls dice, e.g. !roll 2d6", roll))
-            .command(Command::new(
-                "uptime",
-                "How long the bot has been up",
-                move |call| async move {
-                    let minutes = started.elapsed().as_secs() / 60;
-                    call.reply(format!("up for {} h {} min", minutes / 60, minutes % 60))
-                        .await
-                },
-            ))
-            .command(
-                Command::new(
-                    "shoutout",
-                    "Sends chat to another streamer",
-                    |call| async move {
-                        // `!shoutout ""` names nobody: answer with the usage.
-                        match call.args.first().filter(|user| !user.trim().is_empty()) {
-                            Some(user) => {
-                                call.ctx
-                                    .send(format!("Go check out {user}, they're great!"))
-                                    .await
-                            }
-                            None => call.reply("who? !shoutout <user>").await,
-                        }
-                    },
-                )
-                .alias("so")
-                .moderators_only(),
-            )
-    })
-    .await
+    glimbot::run(about, |bot| mybot(bot, started)).await
+}
+
+/// The bot's behaviour, in a local Glimesh (`cargo test --bin mybot`).
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use glimbot::testing::{Harness, STREAMER, VIEWER};
+
+    use super::*;
+
+    async fn start() -> Harness {
+        Harness::start(|bot| mybot(bot, Instant::now())).await
+    }
+
+    #[tokio::test]
+    async fn ping_answers_pong() {
+        let mut chat = start().await;
+        chat.say(VIEWER, "!ping").await;
+        chat.expect_message("@viewer pong").await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn roll_rolls_the_dice_asked_for_and_explains_itself_otherwise() {
+        let mut chat = start().await;
+        chat.say(VIEWER, "!roll 3d6").await;
+        let line =
+            chat.expect_message_matching("three dice", |text| text.starts_with("@viewer 3d6: "));
+        let text = line.await.message;
+        let (dice, total) = text["@viewer 3d6: ".len()..]
+            .split_once(" = ")
+            .expect("dice = total");
+        let dice: Vec<u32> = dice
+            .split(" + ")
+            .map(|d| d.parse().expect("a die"))
+            .collect();
+        assert_eq!(dice.len(), 3, "{text}");
+        assert!(dice.iter().all(|d| (1..=6).contains(d)), "{text}");
+        assert_eq!(total.parse::<u32>().ok(), Some(dice.iter().sum()), "{text}");
+        chat.say(VIEWER, "!roll d2").await;
+        chat.expect_message_matching("one coin", |text| {
+            ["@viewer d2: 1 = 1", "@viewer d2: 2 = 2"].contains(&text)
+        })
+        .await;
+        for wrong in ["!roll 21d6", "!roll 2d1", "!roll dice"] {
+            chat.say(VIEWER, wrong).await;
+            chat.expect_message("@viewer roll dice like this: !roll 2d6")
+                .await;
+        }
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn uptime_counts_from_the_start() {
+        let up = Duration::from_secs(3600 + 2 * 60 + 59);
+        let started = Instant::now().checked_sub(up).expect("an hour since boot");
+        let mut chat = Harness::start(|bot| mybot(bot, started)).await;
+        chat.say(VIEWER, "!uptime").await;
+        chat.expect_message("@viewer up for 1 h 2 min").await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn a_follow_is_thanked() {
+        let mut chat = start().await;
+        chat.follow("fan").await;
+        chat.expect_message("Thanks for the follow, fan! Welcome in.")
+            .await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn shoutouts_are_for_moderators_and_need_a_name() {
+        let mut chat = start().await;
+        chat.say(VIEWER, "!shoutout glimfan").await;
+        chat.expect_no_message().await;
+        chat.say(STREAMER, "!shoutout glimfan").await;
+        chat.expect_message("Go check out glimfan, they're great!")
+            .await;
+        let moderator = chat.moderator("mia");
+        chat.say(moderator, "!so someone").await;
+        chat.expect_message("Go check out someone, they're great!")
+            .await;
+        chat.say(moderator, "!shoutout \"\"").await;
+        chat.expect_message("@mia who? !shoutout <user>").await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn the_command_list_shows_each_person_what_they_may_use() {
+        let mut chat = start().await;
+        chat.say(VIEWER, "!commands").await;
+        chat.expect_message("@viewer Commands: !commands, !ping, !roll, !uptime")
+            .await;
+        chat.say(STREAMER, "!help").await;
+        chat.expect_message("@streamer Commands: !commands, !ping, !roll, !shoutout, !uptime")
+            .await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
 }

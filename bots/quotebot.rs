@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use glimbot::{Call, Command};
+use glimbot::{BotBuilder, Call, Command};
 use rand::Rng;
 
 /// The quotes and the file they are kept in.
@@ -107,20 +107,85 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (reader, writer) = (Arc::clone(&quotes), quotes);
     let about = glimbot::about!("Tells saved quotes; moderators add them");
-    glimbot::run(about, move |bot| {
-        bot.command(Command::new("quote", "Tells a saved quote", move |call| {
-            let quotes = Arc::clone(&reader);
-            async move { quote(&quotes, call).await }
-        }))
-        .command(
-            Command::new("addquote", "Saves a quote", move |call| {
-                let quotes = Arc::clone(&writer);
-                async move { add_quote(&quotes, call).await }
-            })
-            .moderators_only(),
-        )
-    })
-    .await
+    glimbot::run(about, move |bot| quotebot(bot, quotes)).await
+}
+
+/// The bot: `!quote` and `!addquote`, on these quotes.
+fn quotebot(bot: BotBuilder, quotes: Arc<Quotes>) -> BotBuilder {
+    let (reader, writer) = (Arc::clone(&quotes), quotes);
+    bot.command(Command::new("quote", "Tells a saved quote", move |call| {
+        let quotes = Arc::clone(&reader);
+        async move { quote(&quotes, call).await }
+    }))
+    .command(
+        Command::new("addquote", "Saves a quote", move |call| {
+            let quotes = Arc::clone(&writer);
+            async move { add_quote(&quotes, call).await }
+        })
+        .moderators_only(),
+    )
+}
+
+/// The bot's behaviour, in a local Glimesh (`cargo test --bin quotebot`).
+#[cfg(test)]
+mod tests {
+    use glimbot::testing::{Harness, STREAMER, VIEWER};
+
+    use super::*;
+
+    fn quotes_in(dir: &tempfile::TempDir) -> Arc<Quotes> {
+        let quotes = Quotes::open(dir.path().join("quotes.json"));
+        Arc::new(quotes.expect("no file yet is no quotes"))
+    }
+
+    #[tokio::test]
+    async fn moderators_add_quotes_that_everyone_hears_and_that_are_saved() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let quotes = quotes_in(&dir);
+        let mut chat = Harness::start(|bot| quotebot(bot, quotes)).await;
+        chat.say(VIEWER, "!addquote not allowed").await;
+        chat.expect_no_message().await;
+        chat.say(STREAMER, "!addquote \"Stay hydrated\"").await;
+        chat.expect_message("@streamer saved as quote #1").await;
+        let moderator = chat.moderator("mia");
+        chat.say(moderator, "!addquote Stretch").await;
+        chat.expect_message("@mia saved as quote #2").await;
+        chat.say(VIEWER, "!quote 1").await;
+        chat.expect_message("#1: Stay hydrated").await;
+        chat.say(VIEWER, "!quote").await;
+        chat.expect_message_matching("a quote", |text| {
+            ["#1: Stay hydrated", "#2: Stretch"].contains(&text)
+        })
+        .await;
+        chat.stop().await.expect("the bot stops cleanly");
+
+        let saved = quotes_in(&dir);
+        assert_eq!(saved.get(Some(2)), Ok((2, "Stretch".to_owned())));
+        let mut chat = Harness::start(|bot| quotebot(bot, saved)).await;
+        chat.say(VIEWER, "!quote 2").await;
+        chat.expect_message("#2: Stretch").await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
+    async fn a_missing_quote_is_answered_with_how_many_there_are() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut chat = Harness::start(|bot| quotebot(bot, quotes_in(&dir))).await;
+        chat.say(VIEWER, "!quote").await;
+        chat.expect_message("@viewer no quotes yet; moderators add them with !addquote")
+            .await;
+        chat.say(STREAMER, "!addquote").await;
+        chat.expect_message("@streamer !addquote <the quote>").await;
+        chat.say(STREAMER, "!addquote Stretch").await;
+        chat.expect_message("@streamer saved as quote #1").await;
+        chat.say(VIEWER, "!quote 5").await;
+        chat.expect_message("@viewer there is only quote #1").await;
+        chat.say(STREAMER, "!addquote Hydrate").await;
+        chat.expect_message("@streamer saved as quote #2").await;
+        chat.say(VIEWER, "!quote 0").await;
+        chat.expect_message("@viewer there are only 2 quotes, #1 to #2")
+            .await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
 }

@@ -28,7 +28,7 @@ fn invalid(message: impl std::fmt::Display) -> Error {
 }
 
 /// A configuration for the emulator's seeded application and channel.
-fn config(info: &WorldInfo) -> Result<Config> {
+pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
     Ok(Config {
         glimesh: GlimeshConfig {
             base_url: info.url.parse().map_err(invalid)?,
@@ -52,6 +52,14 @@ fn config(info: &WorldInfo) -> Result<Config> {
     })
 }
 
+/// A browser that follows the login URL: the emulator approves at once, so following its
+/// redirect completes the real login flow.
+pub(crate) fn following_browser() -> Browser {
+    Browser::With(Arc::new(|url| {
+        tokio::spawn(reqwest::get(url));
+    }))
+}
+
 /// Runs a bot against a fresh local Glimesh until the input ends or the bot is stopped.
 pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Result<()> {
     if logout {
@@ -67,16 +75,12 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     };
     let sim = Sim::start(options).await.map_err(invalid)?;
     let info = sim.info().clone();
-    // The emulator approves at once, so following its redirect completes the real login flow.
-    let browser = Browser::With(Arc::new(|url| {
-        tokio::spawn(reqwest::get(url));
-    }));
     let finished = Arc::new(watch::Sender::new(0));
     let counted = Arc::clone(&finished);
     // Each emulator is a new world that would refuse a token saved by the last one.
     let bot = setup(Bot::builder(config(&info)?))
         .token_store(MemoryStore::new())
-        .browser(browser)
+        .browser(following_browser())
         .wrap_handler(|inner| Arc::new(Counting { inner, counted }))
         .build()?;
     let channel_id = info.channel_id(STREAMER).unwrap_or_default().to_owned();

@@ -13,6 +13,7 @@ mod auth;
 mod backoff;
 mod bot;
 mod cli;
+mod clock;
 mod config;
 #[cfg(feature = "sim")]
 mod dev;
@@ -27,6 +28,8 @@ mod secret;
 pub mod sim;
 mod socket;
 mod state;
+#[cfg(feature = "sim")]
+pub mod testing;
 
 pub use api::{Api, GRAPH_PATH, queries};
 pub use async_trait::async_trait;
@@ -35,6 +38,7 @@ pub use auth::{
 };
 pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::{About, run};
+pub use clock::Clock;
 pub use config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
 pub use error::{Error, Result};
 pub use logging::log_subscriber;

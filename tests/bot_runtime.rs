@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{RunningBot, Seen, bot_lines, bot_sim, channel, control, post_chat, start_bot};
 use glimbot::sim::{SimOptions, World};
+use glimbot::testing::{Harness, STREAMER, VIEWER};
 use glimbot::{Command, Context};
 use serde_json::json;
 
@@ -244,8 +245,6 @@ async fn a_panicking_handler_does_not_stop_the_next_message() {
 
 #[tokio::test]
 async fn cooldowns_and_moderator_commands_behave_for_viewers_and_moderators() {
-    let sim = bot_sim().await;
-    let channel_id = channel(sim.info());
     let shoutout = Command::new("so", "Shouts out a user", |call| async move {
         call.ctx
             .send(format!("Go follow {}!", call.args.join(" ")))
@@ -258,27 +257,25 @@ async fn cooldowns_and_moderator_commands_behave_for_viewers_and_moderators() {
         |call| async move { call.reply("hug!").await },
     )
     .user_cooldown(Duration::from_secs(3600));
-    let mut bot = start_bot(&sim, &["streamer"], |b| b.command(shoutout).command(cooled)).await;
+    let mut chat = Harness::start(|b| b.command(shoutout).command(cooled)).await;
 
-    for (who, text) in [
-        ("viewer", "!so someone"),
-        ("streamer", "!so viewer"),
-        ("viewer", "!hug"),
-        ("viewer", "!hug"),
-        ("streamer", "!hug"),
-    ] {
-        post_chat(&sim, &channel_id, who, text).await;
-        bot.next_message().await;
-    }
-    post_chat(&sim, &channel_id, "viewer", "done").await;
-    bot.next_message().await;
-    // Commands wait for their replies to be stored, so by "done" the log is complete.
-    let lines = bot_log(&sim, &channel_id);
-    assert_eq!(
-        lines,
-        ["Go follow viewer!", "@viewer hug!", "@streamer hug!"]
-    );
-    bot.stop().await.unwrap();
+    chat.say(VIEWER, "!so someone").await;
+    chat.expect_no_message().await;
+    chat.say(STREAMER, "!so viewer").await;
+    chat.expect_message("Go follow viewer!").await;
+    chat.say(VIEWER, "!hug").await;
+    chat.expect_message("@viewer hug!").await;
+    chat.say(VIEWER, "!hug").await;
+    chat.expect_no_message().await;
+    chat.say(STREAMER, "!hug").await;
+    chat.expect_message("@streamer hug!").await;
+    chat.advance(Duration::from_secs(3599));
+    chat.say(VIEWER, "!hug").await;
+    chat.expect_no_message().await;
+    chat.advance(Duration::from_secs(1));
+    chat.say(VIEWER, "!hug").await;
+    chat.expect_message("@viewer hug!").await;
+    chat.stop().await.unwrap();
 }
 
 #[tokio::test]

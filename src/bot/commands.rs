@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::bot::Context;
 use crate::bot::args::{Invocation, parse_invocation, rest_after_name};
 use crate::bot::cooldown::Cooldowns;
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::ChatMessage;
 
@@ -130,15 +131,16 @@ impl Command {
 /// The name of the command that lists the others; a bot may define its own instead.
 const LIST_COMMAND: &str = "commands";
 
-/// A bot's commands and its prefix.
+/// A bot's commands, its prefix, and the clock their cooldowns run on.
 #[derive(Debug)]
 pub(crate) struct Commands {
     prefix: String,
     commands: Vec<Command>,
+    clock: Clock,
 }
 
 impl Commands {
-    pub(crate) fn new(prefix: String, mut commands: Vec<Command>) -> Self {
+    pub(crate) fn new(prefix: String, mut commands: Vec<Command>, clock: Clock) -> Self {
         if !commands.iter().any(|c| c.answers_to(LIST_COMMAND)) {
             let list = Command::new(LIST_COMMAND, "Lists the commands", |call| async move {
                 let moderator = call.message.author_is_moderator || call.message.author_is_streamer;
@@ -148,7 +150,11 @@ impl Commands {
             commands.push(list);
         }
         commands.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { prefix, commands }
+        Self {
+            prefix,
+            commands,
+            clock,
+        }
     }
 
     /// The commands a user may run, e.g. `Commands: !commands, !ping`.
@@ -176,7 +182,7 @@ impl Commands {
             tracing::debug!(command = %command.name, user = %message.author.username, "ignored: moderators only");
             return None;
         }
-        let now = std::time::Instant::now();
+        let now = self.clock.now();
         let (user_wait, global_wait) = (command.user_cooldown, command.global_cooldown);
         if let Err(wait) = cooldowns.try_use(
             &command.name,

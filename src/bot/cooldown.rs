@@ -3,7 +3,7 @@
 //! Time is passed in rather than read here, so the rules are tested with explicit instants.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 /// How many uses are recorded before the first sweep for expired entries; later sweeps wait
 /// until as many new uses as there were live entries, so sweeping costs O(1) per use on average.
@@ -32,8 +32,8 @@ struct CommandCooldowns {
 /// One recorded use and the cooldown it started.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    /// When the command was used.
-    at: Instant,
+    /// When the command was used: wall-clock time, so that it can be stored.
+    at: SystemTime,
     /// How long it blocks from then; kept with the use because the caller may pass a different
     /// length later, and a sweep must know when this entry lapses without asking.
     cooldown: Duration,
@@ -41,10 +41,11 @@ struct Entry {
 
 impl Entry {
     /// How long until this cooldown has passed; zero once it has. Subtracting durations rather
-    /// than adding to the instant cannot overflow, whatever length the caller configured.
-    fn remaining(self, now: Instant) -> Duration {
-        self.cooldown
-            .saturating_sub(now.saturating_duration_since(self.at))
+    /// than adding to the time cannot overflow, whatever length the caller configured; a clock
+    /// set back counts as no time passed.
+    fn remaining(self, now: SystemTime) -> Duration {
+        let passed = now.duration_since(self.at).unwrap_or_default();
+        self.cooldown.saturating_sub(passed)
     }
 }
 
@@ -64,7 +65,7 @@ impl Cooldowns {
         user: &str,
         per_user: Option<Duration>,
         global: Option<Duration>,
-        now: Instant,
+        now: SystemTime,
     ) -> Result<(), Duration> {
         if let Some(cooldowns) = self.commands.get(command) {
             let user_wait = cooldowns.users.get(user).map(|e| e.remaining(now));
@@ -99,7 +100,7 @@ impl Cooldowns {
 
     /// Drops every entry whose cooldown has passed, so memory follows the live cooldowns rather
     /// than everyone who ever used a command.
-    fn sweep(&mut self, now: Instant) {
+    fn sweep(&mut self, now: SystemTime) {
         let mut live = 0;
         self.commands.retain(|_, cooldowns| {
             cooldowns.users.retain(|_, e| !e.remaining(now).is_zero());
@@ -126,12 +127,12 @@ mod tests {
     /// Cooldowns driven by a clock counted in whole seconds from a fixed start.
     struct Chat {
         cooldowns: Cooldowns,
-        base: Instant,
+        base: SystemTime,
     }
 
     impl Chat {
         fn new() -> Self {
-            let (cooldowns, base) = (Cooldowns::default(), Instant::now());
+            let (cooldowns, base) = (Cooldowns::default(), SystemTime::now());
             Self { cooldowns, base }
         }
 
@@ -191,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_use_is_allowed_once_the_cooldown_has_passed() {
-        let (mut cooldowns, base) = (Cooldowns::default(), Instant::now());
+        let (mut cooldowns, base) = (Cooldowns::default(), SystemTime::now());
         let (ten, milli) = (Some(Duration::from_secs(10)), Duration::from_millis(1));
         assert_eq!(cooldowns.try_use("roll", "ann", ten, None, base), Ok(()));
         let almost = base + Duration::from_secs(10) - milli;
@@ -207,7 +208,7 @@ mod tests {
 
     #[test]
     fn no_or_zero_cooldowns_never_block_and_record_nothing() {
-        let (mut cooldowns, now) = (Cooldowns::default(), Instant::now());
+        let (mut cooldowns, now) = (Cooldowns::default(), SystemTime::now());
         for _ in 0..3 {
             assert_eq!(
                 cooldowns.try_use("ping", "ann", None, Some(Duration::ZERO), now),

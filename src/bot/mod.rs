@@ -30,6 +30,7 @@ pub use handler::Handler;
 
 use crate::api::Api;
 use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, TokenStore};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::Channel;
@@ -71,6 +72,7 @@ pub struct BotBuilder {
     browser: Browser,
     heartbeat: Duration,
     deadline: Duration,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for BotBuilder {
@@ -115,6 +117,13 @@ impl BotBuilder {
     /// How long running handlers may take to finish at shutdown (default 10 s).
     pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// The clock command cooldowns and the send rate limit read; by default real time. Tests
+    /// pass a [`Clock::manual`] to move time forward at will.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -170,7 +179,9 @@ impl BotBuilder {
             commands: Arc::new(commands::Commands::new(
                 config.bot.prefix.clone(),
                 self.commands,
+                self.clock.clone(),
             )),
+            clock: self.clock,
             handler: self.handler,
             heartbeat: self.heartbeat,
             deadline: self.deadline,
@@ -189,6 +200,7 @@ pub struct Bot {
     commands: Arc<commands::Commands>,
     heartbeat: Duration,
     deadline: Duration,
+    clock: Clock,
     shutdown: Shutdown,
     progress: watch::Sender<Progress>,
 }
@@ -212,6 +224,7 @@ impl Bot {
             browser: Browser::default(),
             heartbeat: Duration::from_secs(30),
             deadline: Duration::from_secs(10),
+            clock: Clock::real(),
         }
     }
 
@@ -281,8 +294,8 @@ impl Bot {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (channel, last_seen) in resolved {
             topics.extend(topics_of(&channel));
-            let rate =
-                sender::RateLimit::new(self.config.sending.per_second, self.config.sending.burst);
+            let limits = &self.config.sending;
+            let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
             let (outbox, sending) =
                 sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
             let ctx = Context::new(

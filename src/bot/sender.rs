@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api::Api;
 use crate::api::queries::{CreateChatMessage, create_chat_message};
 use crate::bot::split::{MAX_MESSAGE_GRAPHEMES, split_message};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// How many messages may wait in one channel's queue before `send` waits for room.
@@ -45,36 +46,38 @@ impl Outbox {
     }
 }
 
-/// A token bucket: `burst` messages at once, then `per_second`.
+/// A token bucket: `burst` messages at once, then `per_second`, on the bot's clock.
 #[derive(Debug, Clone)]
 pub(crate) struct RateLimit {
     per_second: f64,
     burst: f64,
     tokens: f64,
     refilled: Instant,
+    clock: Clock,
 }
 
 impl RateLimit {
-    pub(crate) fn new(per_second: f64, burst: u32) -> Self {
+    pub(crate) fn new(per_second: f64, burst: u32, clock: Clock) -> Self {
         let burst = f64::from(burst.max(1));
         Self {
             per_second,
             burst,
             tokens: burst,
-            refilled: Instant::now(),
+            refilled: clock.instant(),
+            clock,
         }
     }
 
     /// Waits until one more message may go.
     pub(crate) async fn acquire(&mut self) {
-        let now = Instant::now();
+        let now = self.clock.instant();
         self.tokens =
             (self.tokens + (now - self.refilled).as_secs_f64() * self.per_second).min(self.burst);
         self.refilled = now;
         if self.tokens < 1.0 {
             let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.per_second);
-            tokio::time::sleep(wait).await;
-            self.refilled += wait;
+            self.clock.sleep_until(now + wait).await;
+            self.refilled = now + wait;
             self.tokens = 1.0;
         }
         self.tokens -= 1.0;
@@ -129,7 +132,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_rate_limit_allows_a_burst_then_the_rate() {
-        let mut rate = RateLimit::new(2.0, 3);
+        let mut rate = RateLimit::new(2.0, 3, Clock::real());
         let start = Instant::now();
         for _ in 0..3 {
             rate.acquire().await;
@@ -151,5 +154,22 @@ mod tests {
         );
         rate.acquire().await;
         assert_eq!(idle.elapsed(), Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn advancing_the_clock_shortens_the_wait_for_the_next_message() {
+        let clock = Clock::manual();
+        let mut rate = RateLimit::new(0.1, 1, clock.clone());
+        let start = Instant::now();
+        rate.acquire().await;
+        let next = tokio::spawn(async move { rate.acquire().await });
+        tokio::task::yield_now().await;
+        clock.advance(Duration::from_secs(9));
+        next.await.expect("the wait ends");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(1),
+            "10 s less the 9 advanced"
+        );
     }
 }

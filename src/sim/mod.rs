@@ -21,6 +21,7 @@
 
 mod api;
 mod control;
+mod direct;
 mod faults;
 mod oauth;
 mod pubsub;
@@ -44,6 +45,7 @@ use crate::api::GRAPH_PATH;
 use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
 use crate::socket::SOCKET_PATH;
 pub use control::ChatLine;
+pub use direct::Moderation;
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
@@ -352,6 +354,10 @@ fn serve(
             // Open sockets would keep a graceful shutdown waiting forever.
             drops.send_modify(|n| *n += 1);
         };
+        // Small frames (socket replies) would otherwise wait for the client's delayed ACK.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await

@@ -234,6 +234,11 @@ impl State {
             .collect()
     }
 
+    /// Whether the message was deleted, or hidden by a ban or timeout of its author.
+    pub(crate) fn is_hidden(&self, message_id: u64) -> bool {
+        self.hidden.contains(&message_id)
+    }
+
     /// Whether the user may moderate the channel: its owner or one of its moderators.
     pub(crate) fn can_moderate(&self, channel: &Channel, user_id: u64) -> bool {
         channel.streamer_id == user_id || channel.moderators.contains(&user_id)
