@@ -2,7 +2,9 @@
 
 use chrono::NaiveDateTime;
 
-use crate::api::queries::{channel_updates, chat_messages, followers, recent_chat_messages};
+use crate::api::queries::recent_chat_messages;
+
+pub(crate) mod timestamp;
 
 /// A Glimesh account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,47 +64,20 @@ pub struct ChannelUpdate {
     pub title: Option<String>,
 }
 
-/// Converts a generated message type into [`ChatMessage`]; both documents select the same fields.
-macro_rules! chat_message_from {
-    ($module:ident :: $ty:ident) => {
-        impl From<$module::$ty> for ChatMessage {
-            fn from(m: $module::$ty) -> Self {
-                let metadata = m.metadata;
-                Self {
-                    id: m.id,
-                    text: m.message.unwrap_or_default(),
-                    author: User {
-                        id: m.user.id,
-                        username: m.user.username,
-                    },
-                    author_is_moderator: metadata
-                        .as_ref()
-                        .and_then(|d| d.moderator)
-                        .unwrap_or(false),
-                    author_is_streamer: metadata.as_ref().and_then(|d| d.streamer).unwrap_or(false),
-                    sent_at: m.inserted_at,
-                }
-            }
-        }
-    };
-}
-
-chat_message_from!(chat_messages::ChatMessagesChatMessage);
-chat_message_from!(recent_chat_messages::RecentChatMessagesChannelChatMessagesEdgesNode);
-
-impl From<followers::FollowersFollowers> for Follow {
-    fn from(f: followers::FollowersFollowers) -> Self {
+/// A message read back over HTTP, as one pushed on the socket.
+impl From<recent_chat_messages::RecentChatMessagesChannelChatMessagesEdgesNode> for ChatMessage {
+    fn from(m: recent_chat_messages::RecentChatMessagesChannelChatMessagesEdgesNode) -> Self {
+        let metadata = m.metadata.as_ref();
         Self {
-            follower: User {
-                id: f.user.id,
-                username: f.user.username,
+            id: m.id,
+            text: m.message.unwrap_or_default(),
+            author: User {
+                id: m.user.id,
+                username: m.user.username,
             },
+            author_is_moderator: metadata.and_then(|d| d.moderator).unwrap_or(false),
+            author_is_streamer: metadata.and_then(|d| d.streamer).unwrap_or(false),
+            sent_at: m.inserted_at,
         }
-    }
-}
-
-impl From<channel_updates::ChannelUpdatesChannel> for ChannelUpdate {
-    fn from(c: channel_updates::ChannelUpdatesChannel) -> Self {
-        Self { title: c.title }
     }
 }

@@ -289,6 +289,7 @@ fn a_stop_while_slow_sends_are_queued_ends_the_bot_after_the_handler_deadline() 
     // The first reply goes at once; the handler of the second waits for the rate.
     let answered = world.runtime.block_on(lines.take(1));
     assert_eq!(answered, ["@viewer pong"]);
+    bot.wait_for("waiting for the send rate");
     bot.signal("-TERM");
     let (status, said) = bot.ends_within(HANDLER_DEADLINE + STOP_LIMIT);
     assert!(status.success(), "{status}: {said}");

@@ -1,14 +1,15 @@
 //! Bare readers of the flood, the yardsticks for the bot: a tokio-tungstenite client on a
 //! current-thread runtime that only counts frames (the socket's limit), one that decodes into
-//! typed structs with borrowed strings (the floor), and one that decodes into
+//! typed structs with borrowed strings in one pass (the floor), and one that decodes into
 //! `serde_json::Value` (the naive client).
 
 use std::collections::HashMap;
 use std::hint::black_box;
 
 use futures_util::StreamExt;
-use glimbot::frame::{self, Vsn};
+use glimbot::frame;
 use payload::Push;
+use serde::de;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::flood::{Flood, TOPICS_PER_CHANNEL, subscription_id};
@@ -24,22 +25,49 @@ pub(crate) fn socket_only(_: &str, _: &Topics) -> bool {
     true
 }
 
-/// The floor: glimbot's frame decoder, a typed payload with borrowed strings, a map lookup.
+/// The floor: the fastest typed reader, in one pass. A serde visitor walks
+/// `[join_ref, ref, topic, event, payload]`, looks the topic up once it has it, and decodes the
+/// payload of a known subscription straight into borrowed structs; nothing is read twice.
 pub(crate) fn typed(text: &str, topics: &Topics) -> bool {
-    let Ok(frame) = frame::decode(Vsn::V2, text) else {
-        return false;
-    };
-    if frame.event != frame::SUBSCRIPTION_DATA {
-        return false;
+    let mut de = serde_json::Deserializer::from_str(text);
+    match de::Deserializer::deserialize_seq(&mut de, OnePass { topics }) {
+        Ok(Some((topic, push))) => {
+            handle(topic, &push);
+            true
+        }
+        _ => false,
     }
-    let Some(&topic) = topics.get(frame.topic) else {
-        return false;
-    };
-    let Ok(push) = serde_json::from_str::<Push<'_>>(frame.payload.get()) else {
-        return false;
-    };
-    handle(topic, &push);
-    true
+}
+
+/// The floor's visitor: the pushed event of a known subscription, or `None`.
+struct OnePass<'t> {
+    topics: &'t Topics,
+}
+
+impl<'de> de::Visitor<'de> for OnePass<'_> {
+    type Value = Option<(usize, Push<'de>)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a Phoenix V2 frame")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let missing = || de::Error::custom("a short frame");
+        seq.next_element::<de::IgnoredAny>()?.ok_or_else(missing)?;
+        seq.next_element::<de::IgnoredAny>()?.ok_or_else(missing)?;
+        let topic: &str = seq.next_element()?.ok_or_else(missing)?;
+        let event: &str = seq.next_element()?.ok_or_else(missing)?;
+        let topic = match self.topics.get(topic) {
+            Some(&topic) if event == frame::SUBSCRIPTION_DATA => topic,
+            _ => {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                return Ok(None);
+            }
+        };
+        let push: Push<'de> = seq.next_element()?.ok_or_else(missing)?;
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Some((topic, push)))
+    }
 }
 
 /// The naive client: the whole frame into a `serde_json::Value`.

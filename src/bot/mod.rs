@@ -15,6 +15,7 @@ mod router;
 mod sender;
 pub(crate) mod split;
 mod start;
+mod subscriptions;
 mod worker;
 
 use std::sync::Arc;
@@ -33,20 +34,21 @@ use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, Token
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::model::Channel;
-use crate::socket::{self, SocketOptions, Topic};
+use crate::socket::{self, SocketOptions};
 use router::Router;
 use start::{reachable, stopped_before};
+use subscriptions::ChannelSubscriptions;
 pub(crate) use worker::Progress;
 use worker::Worker;
 
-/// The topics of one channel, in the order of [`topics_of`], so that topic `i` belongs to
-/// channel `i / 3`.
-const TOPICS_PER_CHANNEL: usize = 3;
 /// How many events wait for one channel's worker before the socket pauses.
 const CHANNEL_QUEUE: usize = 256;
+/// How many events wait across all channels before the socket pauses, by default.
+const QUEUED_EVENTS: usize = 4096;
 /// How many handlers run at once across channels.
 const CONCURRENT_HANDLERS: usize = 16;
+/// How many channels read back missed messages at once.
+const CONCURRENT_CATCH_UPS: usize = 4;
 /// How long after the stop a stopping bot keeps sending the messages it queued.
 const FLUSH_LIMIT: Duration = Duration::from_millis(1750);
 
@@ -73,6 +75,7 @@ pub struct BotBuilder {
     heartbeat: Duration,
     deadline: Duration,
     clock: Clock,
+    queued_events: usize,
 }
 
 impl std::fmt::Debug for BotBuilder {
@@ -124,6 +127,14 @@ impl BotBuilder {
     /// pass a [`Clock::manual`] to move time forward at will.
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// How many events may wait for the channels' workers, across all channels, before the
+    /// socket stops reading (default 4,096): this bounds the bot's memory however many
+    /// channels are busy at once. Each channel also holds at most 256.
+    pub fn max_queued_events(mut self, events: usize) -> Self {
+        self.queued_events = events;
         self
     }
 
@@ -185,6 +196,7 @@ impl BotBuilder {
             handler: self.handler,
             heartbeat: self.heartbeat,
             deadline: self.deadline,
+            queued_events: self.queued_events,
             shutdown: Shutdown::default(),
             progress: watch::Sender::new(Progress::default()),
             config,
@@ -201,6 +213,7 @@ pub struct Bot {
     heartbeat: Duration,
     deadline: Duration,
     clock: Clock,
+    queued_events: usize,
     shutdown: Shutdown,
     progress: watch::Sender<Progress>,
 }
@@ -225,6 +238,7 @@ impl Bot {
             heartbeat: Duration::from_secs(30),
             deadline: Duration::from_secs(10),
             clock: Clock::real(),
+            queued_events: QUEUED_EVENTS,
         }
     }
 
@@ -289,11 +303,14 @@ impl Bot {
             return stopped_before("the channels were found");
         };
         let flush = CancellationToken::new();
-        let running = Arc::new(Semaphore::new(CONCURRENT_HANDLERS));
-        let (mut channels, mut topics, mut workers, mut senders) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // With no more channels than permits no handler could wait, so none takes one.
+        let running = (resolved.len() > CONCURRENT_HANDLERS)
+            .then(|| Arc::new(Semaphore::new(CONCURRENT_HANDLERS)));
+        let catch_ups = Arc::new(Semaphore::new(CONCURRENT_CATCH_UPS));
+        let budget = queue::Budget::new(self.queued_events);
+        let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
+        let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
         for (channel, last_seen) in resolved {
-            topics.extend(topics_of(&channel));
             let limits = &self.config.sending;
             let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
             let (outbox, sending) =
@@ -305,12 +322,13 @@ impl Bot {
                 outbox,
                 Arc::clone(&self.commands),
             );
-            let (queue, work) = queue::channel(CHANNEL_QUEUE);
+            let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
                 ctx,
                 handler: Arc::clone(&self.handler),
                 commands: Arc::clone(&self.commands),
-                running: Arc::clone(&running),
+                running: running.clone(),
+                catch_ups: Arc::clone(&catch_ups),
                 deadline: self.deadline,
                 last_seen,
                 cooldowns: cooldown::Cooldowns::default(),
@@ -318,20 +336,19 @@ impl Bot {
             };
             workers.push(tokio::spawn(worker.run(work, stop.clone())));
             senders.push(sending);
-            channels.push(queue);
+            queues.push(queue);
         }
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
         };
         let credentials = Arc::clone(self.api.credentials());
-        let router = Router::new(channels);
         // The socket hands each event straight to its channel's queue; it returns once stopped.
         let outcome = socket::run(
             options,
             credentials,
-            Arc::from(topics),
-            router,
+            Arc::new(subscriptions),
+            Router::new(queues),
             stop.clone(),
         )
         .await;
@@ -354,21 +371,6 @@ impl Bot {
         tracing::info!("stopped");
         outcome
     }
-}
-
-/// A channel's topics, in the order the [`Router`] expects.
-fn topics_of(channel: &Channel) -> [Topic; TOPICS_PER_CHANNEL] {
-    [
-        Topic::Chat {
-            channel_id: channel.id.clone(),
-        },
-        Topic::Followers {
-            streamer_id: channel.streamer.id.clone(),
-        },
-        Topic::Channel {
-            channel_id: channel.id.clone(),
-        },
-    ]
 }
 
 /// Cancels `stop` on Ctrl-C or SIGTERM.

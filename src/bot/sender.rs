@@ -76,6 +76,7 @@ impl RateLimit {
         self.refilled = now;
         if self.tokens < 1.0 {
             let wait = Duration::from_secs_f64((1.0 - self.tokens) / self.per_second);
+            tracing::debug!(?wait, "waiting for the send rate");
             self.clock.sleep_until(now + wait).await;
             self.refilled = now + wait;
             self.tokens = 1.0;

@@ -1,5 +1,6 @@
 //! A channel's worker: runs the handler for the channel's events, one at a time and in order,
-//! and after every (re)subscription delivers the messages the socket could not.
+//! and once the channel is subscribed (at start, and again after a reconnect) delivers the
+//! messages the socket could not.
 
 mod catch_up;
 mod seen;
@@ -16,28 +17,24 @@ use tracing::Instrument;
 use crate::bot::commands::Commands;
 use crate::bot::cooldown::Cooldowns;
 use crate::bot::queue::Receiver;
+use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
 use crate::bot::{Context, Handler};
 use crate::error::{Error, Result};
+use crate::escape::Escaped;
 use crate::model::ChatMessage;
-use crate::socket::Event;
+use crate::socket::Delivery;
 use seen::Seen;
-
-/// What a worker is given to do.
-#[derive(Debug)]
-pub(crate) enum Work {
-    /// The channel's chat is subscribed: the first time, or again after a reconnect.
-    Subscribed { first: bool },
-    /// Something happened.
-    Event(Event),
-}
 
 /// One channel's worker.
 pub(crate) struct Worker {
     pub(crate) ctx: Context,
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) commands: Arc<Commands>,
-    /// How many handlers may run at once across all channels.
-    pub(crate) running: Arc<Semaphore>,
+    /// How many handlers may run at once across all channels; `None` when there are no more
+    /// channels than that, so that no handler ever waits.
+    pub(crate) running: Option<Arc<Semaphore>>,
+    /// How many channels may read back missed messages at once.
+    pub(crate) catch_ups: Arc<Semaphore>,
     /// How long a running handler may take to finish once the bot stops.
     pub(crate) deadline: Duration,
     /// The id of the channel's newest message when the bot started.
@@ -54,25 +51,64 @@ pub(crate) struct Progress {
     pub(crate) handled: u64,
 }
 
+/// Where a channel's subscriptions stand, and what it has delivered.
+struct Subscription {
+    /// Which of the channel's subscriptions the current connection has acknowledged.
+    acknowledged: [bool; Kind::ALL.len()],
+    /// Events that came while some subscriptions were still pending, in order: they wait so
+    /// that nothing comes before the channel is ready and caught up.
+    held: Vec<Event>,
+    ready_before: bool,
+    seen: Seen,
+}
+
 impl Worker {
     /// Works until the queue ends or `stop` is cancelled; then finishes the current event
     /// (within the deadline) and leaves the rest.
-    pub(crate) async fn run(mut self, mut queue: Receiver<Work>, stop: CancellationToken) {
-        let span = tracing::info_span!("channel", name = %self.ctx.channel().streamer.username);
+    pub(crate) async fn run(
+        mut self,
+        mut queue: Receiver<Delivery<Event>>,
+        stop: CancellationToken,
+    ) {
+        let name = Escaped(&self.ctx.channel().streamer.username).to_string();
+        let span = tracing::info_span!("channel", %name);
         let deadline = self.deadline;
-        let mut seen = Seen::after(self.last_seen);
+        let mut state = Subscription {
+            acknowledged: [false; Kind::ALL.len()],
+            held: Vec::new(),
+            ready_before: false,
+            seen: Seen::after(self.last_seen),
+        };
         async move {
+            // Made once: the loop takes queued events in a batch without waiting, and only an
+            // empty queue or a handler that does not finish at once races these.
+            let stopped = stop.cancelled();
+            let past_deadline = async {
+                stop.cancelled().await;
+                tokio::time::sleep(deadline).await;
+            };
+            tokio::pin!(stopped, past_deadline);
             loop {
-                let work = tokio::select! {
-                    biased;
-                    _ = stop.cancelled() => break,
-                    work = queue.recv() => match work { Some(work) => work, None => break },
+                let delivery = match queue.try_recv() {
+                    Some(_) if stop.is_cancelled() => break,
+                    Some(delivery) => delivery,
+                    None => tokio::select! {
+                        biased;
+                        () = &mut stopped => break,
+                        delivery = queue.recv() => match delivery {
+                            Some(delivery) => delivery,
+                            None => break,
+                        },
+                    },
                 };
-                let done = self.handle(work, &mut seen, &stop);
+                let done = self.deliver(delivery, &mut state, &stop);
                 tokio::pin!(done);
+                if (&mut done).now_or_never().is_some() {
+                    continue;
+                }
                 tokio::select! {
                     () = &mut done => {}
-                    () = async { stop.cancelled().await; tokio::time::sleep(deadline).await } => {
+                    () = &mut past_deadline => {
                         tracing::warn!("a handler did not finish before the shutdown deadline");
                         break;
                     }
@@ -83,26 +119,57 @@ impl Worker {
         .await;
     }
 
-    async fn handle(&mut self, work: Work, seen: &mut Seen, stop: &CancellationToken) {
-        let ctx = self.ctx.clone();
-        let handler = Arc::clone(&self.handler);
-        match work {
-            Work::Subscribed { first } => {
-                if first {
-                    self.call("ready", handler.on_ready(&ctx)).await;
-                    self.progress.send_modify(|p| p.ready += 1);
-                } else {
-                    self.call("reconnect", handler.on_reconnect(&ctx)).await;
+    async fn deliver(
+        &mut self,
+        delivery: Delivery<Event>,
+        state: &mut Subscription,
+        stop: &CancellationToken,
+    ) {
+        match delivery {
+            Delivery::Subscribed(index) => {
+                let slot = ChannelSubscriptions::owner(index).1 as usize;
+                // One acknowledged again means a new connection, which subscribes them all.
+                if state.acknowledged[slot] {
+                    state.acknowledged = [false; Kind::ALL.len()];
                 }
-                self.catch_up(seen, stop).await;
+                state.acknowledged[slot] = true;
+                if state.acknowledged.contains(&false) {
+                    return;
+                }
+                tracing::debug!(first = !state.ready_before, "every topic subscribed");
+                if state.ready_before {
+                    self.call("reconnect", self.handler.on_reconnect(&self.ctx))
+                        .await;
+                } else {
+                    state.ready_before = true;
+                    self.call("ready", self.handler.on_ready(&self.ctx)).await;
+                    self.progress.send_modify(|p| p.ready += 1);
+                }
+                self.catch_up(&mut state.seen, stop).await;
+                for event in std::mem::take(&mut state.held) {
+                    self.event(event, &mut state.seen).await;
+                }
             }
-            Work::Event(Event::Chat(message)) => self.message(message, seen).await,
-            Work::Event(Event::Follow(follow)) => {
-                self.call("follow", handler.on_follow(&ctx, &follow)).await
+            Delivery::Event(_, event) if state.acknowledged.contains(&false) => {
+                state.held.push(event);
             }
-            Work::Event(Event::ChannelUpdate(update)) => {
-                self.call("channel update", handler.on_channel_update(&ctx, &update))
+            Delivery::Event(_, event) => self.event(event, &mut state.seen).await,
+        }
+    }
+
+    async fn event(&mut self, event: Event, seen: &mut Seen) {
+        match event {
+            Event::Chat(message) => self.message(message, seen).await,
+            Event::Follow(follow) => {
+                self.call("follow", self.handler.on_follow(&self.ctx, &follow))
                     .await;
+            }
+            Event::ChannelUpdate(update) => {
+                self.call(
+                    "channel update",
+                    self.handler.on_channel_update(&self.ctx, &update),
+                )
+                .await;
             }
         }
     }
@@ -113,7 +180,12 @@ impl Worker {
             return;
         }
         if message.author.id != self.ctx.me().id {
-            self.handle_message(&message).await;
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                let span = tracing::debug_span!("message", id = %Escaped(&message.id));
+                self.handle_message(&message).instrument(span).await;
+            } else {
+                self.handle_message(&message).await;
+            }
         }
         // Only dev mode watches; without a watcher, skip the lock on every message.
         if self.progress.receiver_count() > 0
@@ -128,22 +200,22 @@ impl Worker {
     }
 
     async fn handle_message(&mut self, message: &ChatMessage) {
-        let span = tracing::debug_span!("message", id = %message.id);
-        async {
-            self.call("message", self.handler.on_message(&self.ctx, message))
-                .await;
-            let commands = Arc::clone(&self.commands);
-            if let Some(command) = commands.invoked(&self.ctx, message, &mut self.cooldowns) {
-                self.call("command", command).await;
-            }
+        self.call("message", self.handler.on_message(&self.ctx, message))
+            .await;
+        if let Some(command) = self
+            .commands
+            .invoked(&self.ctx, message, &mut self.cooldowns)
+        {
+            self.call("command", command).await;
         }
-        .instrument(span)
-        .await;
     }
 
-    /// Runs one handler method, with a permit, catching its panic.
+    /// Runs one handler method, with a permit where handlers share them, catching its panic.
     async fn call(&self, what: &'static str, method: impl Future<Output = Result<()>>) {
-        let _permit = self.running.acquire().await;
+        let _permit = match &self.running {
+            Some(running) => running.acquire().await.ok(),
+            None => None,
+        };
         let outcome = AssertUnwindSafe(method).catch_unwind().await;
         report(&self.ctx, &*self.handler, what, outcome).await;
     }

@@ -14,27 +14,19 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::backoff::Backoff;
 use crate::error::{Error, Result};
-use crate::socket::session::{Event, Received, Session, SessionError, Topic};
+use crate::socket::session::{Delivery, Received, Session, SessionError, Subscriptions};
 
 /// Path of the socket, below the instance's base URL.
 pub(crate) const SOCKET_PATH: &str = "/api/graph/websocket";
 /// How long connecting (TCP, TLS and the upgrade) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Where the socket hands its events. The socket reads nothing more while `deliver` waits,
-/// so a slow consumer slows the socket down (and TCP the server) instead of losing events.
-pub(crate) trait Deliver: Send {
-    /// Hands an event on; `false` when nobody takes events any more.
-    fn deliver(&mut self, event: SocketEvent) -> impl Future<Output = bool> + Send;
-}
-
-/// What the socket tells the bot runtime.
-#[derive(Debug)]
-pub(crate) enum SocketEvent {
-    /// The topic at this index is subscribed, at start or again after a reconnect.
-    Subscribed(usize),
-    /// An event of the topic at this index.
-    Event(usize, Event),
+/// Where the socket hands what it receives. The socket reads nothing more while `deliver`
+/// waits, so a slow consumer slows the socket down (and TCP the server) instead of losing
+/// events.
+pub(crate) trait Deliver<E>: Send {
+    /// Hands a delivery on; `false` when nobody takes them any more.
+    fn deliver(&mut self, delivery: Delivery<E>) -> impl Future<Output = bool> + Send;
 }
 
 /// How the socket behaves.
@@ -55,7 +47,8 @@ enum Ended {
     Refused(String),
 }
 
-/// Keeps a socket subscribed to `topics` until `stop` is cancelled, handing events to `out`.
+/// Keeps a socket subscribed to `subscriptions` until `stop` is cancelled, handing what it
+/// receives to `out`.
 ///
 /// A refused upgrade replaces the token once; the replacement refused too means the server
 /// refuses for another reason, so the socket only waits before trying again.
@@ -63,11 +56,11 @@ enum Ended {
 /// # Errors
 /// When the server refuses a subscription before every topic was ever subscribed, or the
 /// credentials cannot be renewed.
-pub(crate) async fn run(
+pub(crate) async fn run<S: Subscriptions>(
     options: SocketOptions,
     credentials: Arc<Credentials>,
-    topics: Arc<[Topic]>,
-    mut out: impl Deliver,
+    subscriptions: Arc<S>,
+    mut out: impl Deliver<S::Event>,
     stop: CancellationToken,
 ) -> Result<()> {
     let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(30));
@@ -100,7 +93,7 @@ pub(crate) async fn run(
                 Ok(socket) => {
                     tracing::info!(url = %shown, "socket connected");
                     replacement = None;
-                    let mut connection = Connection { session: Session::new(Arc::clone(&topics)), out: &mut out, stop: &stop, options: &options, subscribed: false };
+                    let mut connection = Connection { session: Session::new(Arc::clone(&subscriptions)), out: &mut out, stop: &stop, options: &options, subscribed: false };
                     let span = tracing::info_span!("socket", url = %shown);
                     let ended = connection.serve(socket, &mut backoff).instrument(span).await;
                     subscribed_before |= connection.subscribed;
@@ -191,8 +184,8 @@ fn describe(error: &tungstenite::Error) -> String {
 }
 
 /// One open socket.
-struct Connection<'a, D> {
-    session: Session,
+struct Connection<'a, S, D> {
+    session: Session<S>,
     out: &'a mut D,
     stop: &'a CancellationToken,
     options: &'a SocketOptions,
@@ -200,7 +193,7 @@ struct Connection<'a, D> {
     subscribed: bool,
 }
 
-impl<D: Deliver> Connection<'_, D> {
+impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
     async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Ended {
         let (mut sink, mut stream) = socket.split();
         let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
@@ -247,20 +240,20 @@ impl<D: Deliver> Connection<'_, D> {
                 Some(Err(e)) => break Ended::Lost(describe(&e)),
                 Some(Ok(_)) => continue,
             };
-            let event = match self.session.receive(&text) {
+            let delivery = match self.session.receive(&text) {
                 Ok(Received::Send(frames)) => {
                     frames.into_iter().for_each(send);
                     continue;
                 }
                 Ok(Received::Nothing) => continue,
-                Ok(Received::Subscribed(index)) => {
-                    if self.session.all_subscribed() {
+                Ok(Received::Deliver(delivery)) => {
+                    if matches!(delivery, Delivery::Subscribed(_)) && self.session.all_subscribed()
+                    {
                         self.subscribed = true;
                         backoff.reset();
                     }
-                    SocketEvent::Subscribed(index)
+                    delivery
                 }
-                Ok(Received::Event(index, event)) => SocketEvent::Event(index, event),
                 Err(SessionError::Malformed(reason)) => {
                     tracing::warn!(%reason, "skipped a frame");
                     continue;
@@ -269,7 +262,7 @@ impl<D: Deliver> Connection<'_, D> {
                     break Ended::Refused(refused.to_string());
                 }
             };
-            match self.deliver(event, &mut heartbeat, &send).await {
+            match self.deliver(delivery, &mut heartbeat, &send).await {
                 Some(waited) => stalled |= waited,
                 None => {
                     send(self.session.leave());
@@ -284,14 +277,15 @@ impl<D: Deliver> Connection<'_, D> {
         ended
     }
 
-    /// Hands an event on. Returns whether that had to wait, or `None` when the bot is stopping.
+    /// Hands a delivery on. Returns whether that had to wait, or `None` when the bot is
+    /// stopping.
     async fn deliver(
         &mut self,
-        event: SocketEvent,
+        delivery: Delivery<S::Event>,
         heartbeat: &mut tokio::time::Interval,
         send: &impl Fn(String),
     ) -> Option<bool> {
-        let delivery = self.out.deliver(event);
+        let delivery = self.out.deliver(delivery);
         tokio::pin!(delivery);
         if let Some(taken) = (&mut delivery).now_or_never() {
             return taken.then_some(false);

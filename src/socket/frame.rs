@@ -22,7 +22,9 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -140,6 +142,33 @@ pub fn decode(vsn: Vsn, text: &str) -> Result<Frame<'_>, FrameError> {
     frame
         .and_then(|frame| de.end().map(|()| frame))
         .map_err(|err| FrameError::new(vsn, &err))
+}
+
+/// A V2 frame read by [`decode_with`].
+#[derive(Debug)]
+pub enum Decoded<'a, T> {
+    /// A frame whose payload the selector claimed, decoded by its seed.
+    Claimed(T),
+    /// Any other frame, with its payload raw.
+    Frame(Frame<'a>),
+}
+
+/// Decodes a V2 frame in one pass: once the topic and event are read, `select` may claim the
+/// payload by returning a seed, which decodes it as it is read, so a push is never parsed
+/// twice.
+///
+/// # Errors
+/// [`FrameError`] when the text is not a V2 frame, its topic or event contains a JSON escape,
+/// or the seed refuses the payload.
+pub fn decode_with<'a, S: DeserializeSeed<'a>>(
+    text: &'a str,
+    select: impl FnOnce(&str, &str) -> Option<S>,
+) -> Result<Decoded<'a, S::Value>, FrameError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    (&mut de)
+        .deserialize_seq(SelectVisitor { select })
+        .and_then(|frame| de.end().map(|()| frame))
+        .map_err(|err| FrameError::new(Vsn::V2, &err))
 }
 
 /// Encodes a frame. `payload` is anything `Serialize` (a `RawValue` works too).
@@ -281,6 +310,15 @@ impl<'de> Visitor<'de> for NameVisitor {
 
 struct V2Visitor;
 
+/// Element `index` of a V2 frame.
+fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+    index: usize,
+) -> Result<T, A::Error> {
+    seq.next_element()?
+        .ok_or_else(|| de::Error::invalid_length(index, &V2Visitor))
+}
+
 impl<'de> Visitor<'de> for V2Visitor {
     type Value = Frame<'de>;
 
@@ -289,13 +327,6 @@ impl<'de> Visitor<'de> for V2Visitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Frame<'de>, A::Error> {
-        fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
-            seq: &mut A,
-            index: usize,
-        ) -> Result<T, A::Error> {
-            seq.next_element()?
-                .ok_or_else(|| de::Error::invalid_length(index, &V2Visitor))
-        }
         let frame = Frame {
             join_ref: next(&mut seq, 0)?,
             msg_ref: next(&mut seq, 1)?,
@@ -306,6 +337,45 @@ impl<'de> Visitor<'de> for V2Visitor {
         // Phoenix matches `[join_ref, ref, topic, event, payload | _]`.
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(frame)
+    }
+}
+
+/// Reads a V2 frame for [`decode_with`].
+struct SelectVisitor<F> {
+    select: F,
+}
+
+impl<'de, S, F> Visitor<'de> for SelectVisitor<F>
+where
+    S: DeserializeSeed<'de>,
+    F: FnOnce(&str, &str) -> Option<S>,
+{
+    type Value = Decoded<'de, S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        V2Visitor.expecting(f)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let join_ref = next(&mut seq, 0)?;
+        let msg_ref = next(&mut seq, 1)?;
+        let topic = next::<Name, _>(&mut seq, 2)?.0;
+        let event = next::<Name, _>(&mut seq, 3)?.0;
+        let decoded = match (self.select)(topic, event) {
+            Some(seed) => Decoded::Claimed(
+                seq.next_element_seed(seed)?
+                    .ok_or_else(|| de::Error::invalid_length(4, &V2Visitor))?,
+            ),
+            None => Decoded::Frame(Frame {
+                join_ref,
+                msg_ref,
+                topic,
+                event,
+                payload: next(&mut seq, 4)?,
+            }),
+        };
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(decoded)
     }
 }
 

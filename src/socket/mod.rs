@@ -1,4 +1,5 @@
-//! The Phoenix channels socket that carries Absinthe subscriptions.
+//! The Phoenix channels socket that carries Absinthe subscriptions. It knows topics, refs and
+//! subscriptions by index; what the subscriptions mean belongs to the bot.
 
 mod connection;
 pub mod frame;
@@ -6,5 +7,5 @@ mod session;
 
 #[cfg(feature = "sim")]
 pub(crate) use connection::SOCKET_PATH;
-pub(crate) use connection::{Deliver, SocketEvent, SocketOptions, run};
-pub(crate) use session::{Event, Topic};
+pub(crate) use connection::{Deliver, SocketOptions, run};
+pub(crate) use session::{Delivery, Subscriptions};

@@ -1,101 +1,56 @@
 //! The socket's protocol state, with no I/O: frames in, frames to send and events out.
 //!
-//! It joins the Absinthe control channel, subscribes every topic once joined, matches replies
-//! to requests by ref, routes `subscription:data` pushes by subscription id, and rejoins when
-//! the server reports that the channel crashed.
+//! It joins the Absinthe control channel, subscribes every document once joined, matches
+//! replies to requests by ref, routes `subscription:data` pushes by subscription id, and rejoins
+//! when the server reports that the channel crashed. The documents and what their pushes mean
+//! belong to whoever asked for them ([`Subscriptions`]); a push is decoded by them in the same
+//! pass that reads its frame.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use graphql_client::{GraphQLQuery, QueryBody};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use serde_json::json;
+use serde::de::DeserializeSeed;
+
 use serde_json::value::RawValue;
 
-use crate::api::queries::{
-    ChannelUpdates, ChatMessages, Followers, channel_updates, chat_messages, followers,
-};
-use crate::model::{ChannelUpdate, ChatMessage, Follow};
-use crate::socket::frame::{self, Reply, ReplyStatus, Vsn};
+use crate::socket::frame::{self, Decoded, Reply, ReplyStatus, Vsn};
 
-/// What the socket subscribes to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Topic {
-    /// A channel's chat messages.
-    Chat { channel_id: String },
-    /// A streamer's followers (by the streamer's user id).
-    Followers { streamer_id: String },
-    /// A channel's updates.
-    Channel { channel_id: String },
+/// What a socket subscribes to: `doc` payloads sent as they are, known to the socket only by
+/// their index, and how the pushes of each decode.
+pub(crate) trait Subscriptions: Send + Sync + 'static {
+    /// What a push decodes into.
+    type Event: Send + 'static;
+
+    /// The `doc` payload (`{"query": …, "variables": …}`) of every subscription.
+    fn documents(&self) -> &[Box<RawValue>];
+
+    /// Decodes the payload of a push to subscription `index` as the frame is read; `None`
+    /// when the push holds no event (a null result).
+    fn decode<'de, D: serde::Deserializer<'de>>(
+        &self,
+        index: usize,
+        payload: D,
+    ) -> Result<Option<Self::Event>, D::Error>;
 }
 
-impl Topic {
-    /// The `doc` payload that subscribes to this topic.
-    fn document(&self) -> serde_json::Value {
-        fn doc<V: serde::Serialize>(body: QueryBody<V>) -> serde_json::Value {
-            json!({"query": body.query, "variables": body.variables})
-        }
-        match self {
-            Topic::Chat { channel_id } => {
-                doc(ChatMessages::build_query(chat_messages::Variables {
-                    channel_id: Some(channel_id.clone()),
-                }))
-            }
-            Topic::Followers { streamer_id } => doc(Followers::build_query(followers::Variables {
-                streamer_id: Some(streamer_id.clone()),
-            })),
-            Topic::Channel { channel_id } => {
-                doc(ChannelUpdates::build_query(channel_updates::Variables {
-                    id: Some(channel_id.clone()),
-                }))
-            }
-        }
-    }
-
-    /// Decodes a push for this topic; `None` when it carries no object (a null result).
-    fn decode(&self, payload: &RawValue) -> Result<Option<Event>, serde_json::Error> {
-        Ok(match self {
-            Topic::Chat { .. } => data::<chat_messages::ResponseData>(payload)?
-                .and_then(|d| d.chat_message)
-                .map(|m| Event::Chat(m.into())),
-            Topic::Followers { .. } => data::<followers::ResponseData>(payload)?
-                .and_then(|d| d.followers)
-                .map(|f| Event::Follow(f.into())),
-            Topic::Channel { .. } => data::<channel_updates::ResponseData>(payload)?
-                .and_then(|d| d.channel)
-                .map(|c| Event::ChannelUpdate(c.into())),
-        })
-    }
-}
-
-/// A `subscription:data` payload.
-#[derive(Deserialize)]
-struct Push<T> {
-    result: graphql_client::Response<T>,
-}
-
-fn data<T: DeserializeOwned>(payload: &RawValue) -> Result<Option<T>, serde_json::Error> {
-    Ok(serde_json::from_str::<Push<T>>(payload.get())?.result.data)
-}
-
-/// Something that happened, decoded.
-#[derive(Debug, Clone)]
-pub(crate) enum Event {
-    Chat(ChatMessage),
-    Follow(Follow),
-    ChannelUpdate(ChannelUpdate),
+/// What the socket hands on, from the frame to the channel's worker.
+#[derive(Debug)]
+pub(crate) enum Delivery<E> {
+    /// Subscription `index` is acknowledged: at start, or again on a new connection, so
+    /// whatever happened before now was not delivered.
+    Subscribed(usize),
+    /// An event pushed to subscription `index`.
+    Event(usize, E),
 }
 
 /// What a received frame means for the connection.
 #[derive(Debug)]
-pub(crate) enum Received {
+pub(crate) enum Received<E> {
     /// Frames to send now.
     Send(Vec<String>),
-    /// The topic at this index is subscribed (again): anything before now was not delivered.
-    Subscribed(usize),
-    /// An event of the topic at this index.
-    Event(usize, Event),
+    /// Something to hand on.
+    Deliver(Delivery<E>),
     /// Nothing to do.
     Nothing,
 }
@@ -106,7 +61,7 @@ pub(crate) enum SessionError {
     /// Not a frame of the protocol; it is skipped.
     #[error("malformed frame: {0}")]
     Malformed(String),
-    /// The server refused the join or a subscription; trying again would not help.
+    /// The server refused the join or a subscription.
     #[error("the server refused {0}")]
     Refused(String),
 }
@@ -120,14 +75,17 @@ enum Pending {
     Leave,
 }
 
+/// Subscription ids, hashed with a fast non-cryptographic hash: they come from the server,
+/// which could only slow down its own pushes by choosing colliding ids.
+type Live = HashMap<Box<str>, usize, foldhash::fast::FixedState>;
+
 /// The state of one connection.
-#[derive(Debug)]
-pub(crate) struct Session {
-    topics: Arc<[Topic]>,
+pub(crate) struct Session<S> {
+    subscriptions: Arc<S>,
     next_ref: u64,
     join_ref: String,
     pending: HashMap<u64, Pending>,
-    live: HashMap<String, usize>,
+    live: Live,
     heartbeat: Option<u64>,
 }
 
@@ -136,14 +94,28 @@ fn raw(text: &str) -> Box<RawValue> {
     RawValue::from_string(format!("\"{text}\"")).unwrap_or_else(|_| Box::<RawValue>::default())
 }
 
-impl Session {
-    pub(crate) fn new(topics: Arc<[Topic]>) -> Self {
+/// Decodes a push's payload with the subscription it was pushed to.
+struct PushSeed<'a, S> {
+    subscriptions: &'a S,
+    index: usize,
+}
+
+impl<'de, S: Subscriptions> DeserializeSeed<'de> for PushSeed<'_, S> {
+    type Value = (usize, Option<S::Event>);
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, payload: D) -> Result<Self::Value, D::Error> {
+        Ok((self.index, self.subscriptions.decode(self.index, payload)?))
+    }
+}
+
+impl<S: Subscriptions> Session<S> {
+    pub(crate) fn new(subscriptions: Arc<S>) -> Self {
         Self {
-            topics,
+            subscriptions,
             next_ref: 0,
             join_ref: String::new(),
             pending: HashMap::new(),
-            live: HashMap::new(),
+            live: Live::default(),
             heartbeat: None,
         }
     }
@@ -153,7 +125,7 @@ impl Session {
         pending: Pending,
         topic: &str,
         event: &str,
-        payload: &serde_json::Value,
+        payload: &RawValue,
     ) -> String {
         self.next_ref += 1;
         let msg_ref = self.next_ref;
@@ -178,7 +150,7 @@ impl Session {
             Pending::Join,
             frame::CONTROL_TOPIC,
             frame::PHX_JOIN,
-            &json!({}),
+            &empty(),
         )
     }
 
@@ -197,7 +169,7 @@ impl Session {
             Pending::Heartbeat,
             frame::PHOENIX_TOPIC,
             frame::HEARTBEAT,
-            &json!({}),
+            &empty(),
         );
         self.heartbeat = Some(self.next_ref);
         heartbeat
@@ -209,30 +181,36 @@ impl Session {
             Pending::Leave,
             frame::CONTROL_TOPIC,
             frame::PHX_LEAVE,
-            &json!({}),
+            &empty(),
         )
     }
 
-    /// Whether every topic is subscribed.
+    /// Whether every subscription is acknowledged.
     pub(crate) fn all_subscribed(&self) -> bool {
-        self.live.len() == self.topics.len()
+        self.live.len() == self.subscriptions.documents().len()
     }
 
     /// What a received text frame means.
-    pub(crate) fn receive(&mut self, text: &str) -> Result<Received, SessionError> {
-        let frame =
-            frame::decode(Vsn::V2, text).map_err(|e| SessionError::Malformed(e.to_string()))?;
+    pub(crate) fn receive(&mut self, text: &str) -> Result<Received<S::Event>, SessionError> {
+        let (live, subscriptions) = (&self.live, &*self.subscriptions);
+        let claim = |topic: &str, event: &str| {
+            let index = *live.get(topic)?;
+            (event == frame::SUBSCRIPTION_DATA).then_some(PushSeed {
+                subscriptions,
+                index,
+            })
+        };
+        let frame = match frame::decode_with(text, claim) {
+            Ok(Decoded::Claimed((index, event))) => {
+                return Ok(event.map_or(Received::Nothing, |event| {
+                    Received::Deliver(Delivery::Event(index, event))
+                }));
+            }
+            Ok(Decoded::Frame(frame)) => frame,
+            Err(e) => return Err(SessionError::Malformed(e.to_string())),
+        };
         match frame.event {
             frame::PHX_REPLY => self.reply(&frame),
-            frame::SUBSCRIPTION_DATA => {
-                let Some(&index) = self.live.get(frame.topic) else {
-                    return Ok(Received::Nothing);
-                };
-                let event = self.topics[index]
-                    .decode(frame.payload)
-                    .map_err(|e| SessionError::Malformed(e.to_string()))?;
-                Ok(event.map_or(Received::Nothing, |event| Received::Event(index, event)))
-            }
             frame::PHX_ERROR if frame.topic == frame::CONTROL_TOPIC => {
                 tracing::warn!("the server's channel crashed; joining again");
                 Ok(Received::Send(vec![self.join()]))
@@ -241,7 +219,7 @@ impl Session {
         }
     }
 
-    fn reply(&mut self, frame: &frame::Frame<'_>) -> Result<Received, SessionError> {
+    fn reply(&mut self, frame: &frame::Frame<'_>) -> Result<Received<S::Event>, SessionError> {
         let pending = frame
             .msg_ref
             .and_then(|r| serde_json::from_str::<&str>(r.get()).ok())
@@ -261,16 +239,17 @@ impl Session {
                 Ok(Received::Nothing)
             }
             (Pending::Join, ReplyStatus::Ok) => {
-                let topics = Arc::clone(&self.topics);
-                let subscribe = topics
+                let subscriptions = Arc::clone(&self.subscriptions);
+                let subscribe = subscriptions
+                    .documents()
                     .iter()
                     .enumerate()
-                    .map(|(i, topic)| {
+                    .map(|(i, document)| {
                         self.request(
                             Pending::Subscribe(i),
                             frame::CONTROL_TOPIC,
                             frame::DOC,
-                            &topic.document(),
+                            document,
                         )
                     })
                     .collect();
@@ -284,20 +263,24 @@ impl Session {
                 }
                 let ack: Subscribed<'_> = serde_json::from_str(reply.response.get())
                     .map_err(|e| SessionError::Malformed(e.to_string()))?;
-                self.live.insert(ack.subscription_id.to_owned(), index);
-                Ok(Received::Subscribed(index))
+                self.live.insert(ack.subscription_id.into(), index);
+                Ok(Received::Deliver(Delivery::Subscribed(index)))
             }
             (Pending::Join, ReplyStatus::Error) => Err(SessionError::Refused(format!(
                 "the join: {}",
                 reply.response.get()
             ))),
             (Pending::Subscribe(index), ReplyStatus::Error) => Err(SessionError::Refused(format!(
-                "the subscription to {:?}: {}",
-                self.topics[index],
+                "subscription {index}: {}",
                 reply.response.get()
             ))),
         }
     }
+}
+
+/// An empty JSON object, the payload of control frames.
+fn empty() -> Box<RawValue> {
+    RawValue::from_string("{}".into()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -305,19 +288,44 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use serde_json::json;
 
-    fn session() -> Session {
-        Session::new(Arc::from(vec![
-            Topic::Chat {
-                channel_id: "6".into(),
-            },
-            Topic::Channel {
-                channel_id: "6".into(),
-            },
-        ]))
+    /// Two subscriptions whose pushes decode to the text of their `data.said` field.
+    struct Said(Vec<Box<RawValue>>);
+
+    impl Subscriptions for Said {
+        type Event = String;
+
+        fn documents(&self) -> &[Box<RawValue>] {
+            &self.0
+        }
+
+        fn decode<'de, D: serde::Deserializer<'de>>(
+            &self,
+            index: usize,
+            payload: D,
+        ) -> Result<Option<String>, D::Error> {
+            let push = serde_json::Value::deserialize(payload)?;
+            Ok(push["result"]["data"]["said"]
+                .as_str()
+                .map(|said| format!("{index}:{said}")))
+        }
     }
 
-    fn sent(received: Received) -> Vec<serde_json::Value> {
+    fn session() -> Session<Said> {
+        let doc = |query: &str| {
+            RawValue::from_string(
+                json!({"query": query, "variables": {"channelId": "6"}}).to_string(),
+            )
+            .unwrap()
+        };
+        Session::new(Arc::new(Said(vec![
+            doc("subscription { said }"),
+            doc("subscription { other }"),
+        ])))
+    }
+
+    fn sent(received: Received<String>) -> Vec<serde_json::Value> {
         match received {
             Received::Send(frames) => frames
                 .iter()
@@ -346,27 +354,23 @@ mod tests {
         assert_eq!(docs[0][1], "2");
         assert_eq!(docs[0][3], "doc");
         assert_eq!(docs[0][4]["variables"], json!({"channelId": "6"}));
-        assert!(
-            docs[0][4]["query"]
-                .as_str()
-                .unwrap()
-                .contains("chatMessage(channelId: $channelId)")
-        );
+        assert_eq!(docs[0][4]["query"], "subscription { said }");
+        assert_eq!(docs[1][4]["query"], "subscription { other }");
 
         let ack = r#"["1","2","__absinthe__:control","phx_reply",{"status":"ok","response":{"subscriptionId":"__absinthe__:doc:-1:ab"}}]"#;
-        assert!(matches!(s.receive(ack).unwrap(), Received::Subscribed(0)));
+        assert!(matches!(
+            s.receive(ack).unwrap(),
+            Received::Deliver(Delivery::Subscribed(0))
+        ));
         assert!(!s.all_subscribed());
 
-        let push = r#"[null,null,"__absinthe__:doc:-1:ab","subscription:data",{"result":{"data":{"chatMessage":{"id":"9","message":"hi","insertedAt":"2023-06-01T12:00:00","user":{"id":"2","username":"viewer"},"metadata":{"moderator":false,"streamer":false}}}},"subscriptionId":"__absinthe__:doc:-1:ab"}]"#;
+        let push = r#"[null,null,"__absinthe__:doc:-1:ab","subscription:data",{"result":{"data":{"said":"hi"}},"subscriptionId":"__absinthe__:doc:-1:ab"}]"#;
         match s.receive(push).unwrap() {
-            Received::Event(0, Event::Chat(m)) => {
-                assert_eq!(
-                    (m.id.as_str(), m.text.as_str(), m.author.username.as_str()),
-                    ("9", "hi", "viewer")
-                );
-            }
-            other => panic!("expected a chat event, got {other:?}"),
+            Received::Deliver(Delivery::Event(0, said)) => assert_eq!(said, "0:hi"),
+            other => panic!("expected an event, got {other:?}"),
         }
+        let null = r#"[null,null,"__absinthe__:doc:-1:ab","subscription:data",{"result":{"data":{"said":null}}}]"#;
+        assert!(matches!(s.receive(null).unwrap(), Received::Nothing));
         let unknown =
             r#"[null,null,"__absinthe__:doc:-1:zz","subscription:data",{"result":{"data":{}}}]"#;
         assert!(matches!(s.receive(unknown).unwrap(), Received::Nothing));
@@ -399,8 +403,7 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(rejoin[0][3], "phx_join");
-        let stale =
-            r#"[null,null,"a","subscription:data",{"result":{"data":{"chatMessage":null}}}]"#;
+        let stale = r#"[null,null,"a","subscription:data",{"result":{"data":{"said":"late"}}}]"#;
         assert!(matches!(s.receive(stale).unwrap(), Received::Nothing));
     }
 
@@ -419,10 +422,7 @@ mod tests {
         for garbage in ["", "nope", "[1]", r#"[null,"3","x","phx_reply",5]"#] {
             let result = s.receive(garbage);
             assert!(
-                !matches!(
-                    result,
-                    Ok(Received::Send(_) | Received::Event(..) | Received::Subscribed(_))
-                ),
+                !matches!(result, Ok(Received::Send(_) | Received::Deliver(_))),
                 "{garbage}"
             );
         }

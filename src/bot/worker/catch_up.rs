@@ -32,9 +32,15 @@ impl Worker {
     pub(super) async fn catch_up(&mut self, seen: &mut Seen, stop: &CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
         let missed = loop {
+            // Channels take turns, so that many reconnecting at once do not send as many
+            // queries in the same instant.
+            let attempt = async {
+                let _turn = self.catch_ups.acquire().await;
+                self.missed_messages(seen).await
+            };
             let attempt = tokio::select! {
                 _ = stop.cancelled() => return,
-                attempt = self.missed_messages(seen) => attempt,
+                attempt = attempt => attempt,
             };
             match attempt {
                 Ok(missed) => break missed,

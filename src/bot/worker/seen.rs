@@ -5,30 +5,31 @@
 //! huge id, or an instance restarted with fresh ids, must not silence the channel.
 
 use std::collections::{HashSet, VecDeque};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
+
+use foldhash::fast::{FixedState, RandomState};
 
 use chrono::{NaiveDateTime, Timelike};
 
 use crate::model::ChatMessage;
 
-/// How many recent messages are remembered; far more than a reconnect's overlap.
-const WINDOW: usize = 4096;
+/// How many recent messages are remembered: more than can overlap between a catch-up and the
+/// live events queued meanwhile (a channel's queue holds 256), and small enough that a
+/// thousand channels keep their windows in a few megabytes.
+const WINDOW: usize = 1024;
 
 /// A message's identity: its id with its author and text, so that an id reused by a restored
 /// instance names a different message.
 type Key = u64;
 
-fn key(message: &ChatMessage) -> Key {
-    let mut hasher = DefaultHasher::new();
-    (&message.id, &message.author.id, &message.text).hash(&mut hasher);
-    hasher.finish()
-}
-
 /// The recent messages of one channel, and where its history stands.
 #[derive(Debug)]
 pub(crate) struct Seen {
+    /// Hashes messages into keys with a fast hash seeded at random: a collision would only make
+    /// the bot skip one message, and nobody outside can aim for one.
+    hasher: RandomState,
     recent: VecDeque<Key>,
-    keys: HashSet<Key>,
+    keys: HashSet<Key, FixedState>,
     /// The id of the latest message of the current history; the catch-up reads past it.
     newest: u64,
     /// When that message was sent; a new history is read back to it.
@@ -39,8 +40,9 @@ impl Seen {
     /// Nothing seen yet; the channel's newest message at start has id `newest`.
     pub(crate) fn after(newest: u64) -> Self {
         Self {
-            recent: VecDeque::with_capacity(WINDOW),
-            keys: HashSet::with_capacity(WINDOW),
+            hasher: RandomState::default(),
+            recent: VecDeque::new(),
+            keys: HashSet::with_hasher(FixedState::default()),
             newest,
             // Whole seconds, as Glimesh stores times.
             newest_at: chrono::Utc::now()
@@ -60,15 +62,20 @@ impl Seen {
         self.newest_at
     }
 
+    fn key(&self, message: &ChatMessage) -> Key {
+        self.hasher
+            .hash_one((&message.id, &message.author.id, &message.text))
+    }
+
     /// Whether this message was delivered already.
     pub(crate) fn contains(&self, message: &ChatMessage) -> bool {
-        self.keys.contains(&key(message))
+        self.keys.contains(&self.key(message))
     }
 
     /// Records a message; `false` when it was delivered already. An id below the latest one
     /// starts a new history (an instance restarted or restored): it is delivered, with a warning.
     pub(crate) fn first_sight(&mut self, message: &ChatMessage) -> bool {
-        let key = key(message);
+        let key = self.key(message);
         if !self.keys.insert(key) {
             return false;
         }
