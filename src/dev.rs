@@ -11,9 +11,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{mpsc, watch};
 
-use crate::auth::{Browser, Flow, MemoryStore};
+use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
-use crate::config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
+use crate::config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::model::{ChannelUpdate, ChatMessage, Follow};

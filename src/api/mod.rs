@@ -14,6 +14,7 @@ use crate::auth::Credentials;
 use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
 use crate::http::{read_body, send};
+use crate::protocol::GRAPH_PATH;
 use crate::secret::Secret;
 
 /// How many times a request that failed for a transient cause is tried in all.
@@ -21,9 +22,6 @@ const API_ATTEMPTS: u32 = 4;
 
 /// The most bytes of an API answer that are read: far above any answer glimbot asks for.
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
-
-/// Path of the GraphQL endpoint.
-pub const GRAPH_PATH: &str = "/api/graph";
 
 /// A client of one instance's GraphQL API. Cloning it is cheap; clones share the credentials.
 #[derive(Debug, Clone)]

@@ -13,9 +13,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::protocol::TOO_MANY_TOKENS;
 use crate::sim::Shared;
 use crate::sim::oauth::Access;
-use crate::sim::schema::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
+use crate::sim::schema::{OverHttp, too_many_tokens};
 
 /// The largest body Glimesh reads (Plug.Parsers' default `length`).
 pub(crate) const BODY_LIMIT: usize = 8_000_000;

@@ -40,9 +40,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::GRAPH_PATH;
-use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
-use crate::socket::SOCKET_PATH;
+use crate::protocol::{
+    AUTHORIZE_PATH, GRAPH_PATH, INTROSPECT_PATH, REVOKE_PATH, SOCKET_PATH, TOKEN_PATH,
+};
 pub use control::ChatLine;
 pub use schema::sdl;
 pub use store::Stats;
@@ -369,8 +369,8 @@ fn router(shared: Arc<Shared>) -> Router {
             get(oauth::authorize_page).post(oauth::authorize_answer),
         )
         .route(TOKEN_PATH, post(oauth::token))
-        .route("/api/oauth/revoke", post(oauth::revoke))
-        .route("/api/oauth/introspect", post(oauth::introspect))
+        .route(REVOKE_PATH, post(oauth::revoke))
+        .route(INTROSPECT_PATH, post(oauth::introspect))
         .route(
             GRAPH_PATH,
             get(api::graph_get)

@@ -22,10 +22,10 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::frame::{self, Frame, ReplyStatus, Vsn};
+use crate::protocol::UNAUTHORIZED;
 use crate::sim::Shared;
 use crate::sim::oauth::Access;
-use crate::sim::schema::UNAUTHORIZED;
-use crate::socket::frame::{self, Frame, ReplyStatus, Vsn};
 
 /// Phoenix closes a socket that has sent nothing for this long.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(60);

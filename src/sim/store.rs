@@ -11,6 +11,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::protocol::NOT_FOUND;
 use crate::sim::oauth::Grants;
 use crate::sim::pubsub::{Event, Subscribers, Topic};
 use crate::sim::world::World;
@@ -129,7 +130,7 @@ pub struct Stats {
 /// Why the emulator refused a chat message (texts as Glimesh words them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ChatRefusal {
-    #[error("Could not find resource")]
+    #[error("{}", NOT_FOUND)]
     NoChannel,
     #[error("You are permanently banned from this channel.")]
     Banned,

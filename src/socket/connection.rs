@@ -14,10 +14,9 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::backoff::Backoff;
 use crate::error::{Error, Result};
+use crate::protocol::SOCKET_PATH;
 use crate::socket::session::{Event, Received, Session, SessionError, Topic};
 
-/// Path of the socket, below the instance's base URL.
-pub(crate) const SOCKET_PATH: &str = "/api/graph/websocket";
 /// How long connecting (TCP, TLS and the upgrade) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

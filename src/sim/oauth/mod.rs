@@ -20,7 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::auth::oauth::SCOPES;
+use crate::protocol::SCOPES;
 use crate::sim::Shared;
 use errors::OAuthError;
 pub(crate) use grants::{Access, Grants};

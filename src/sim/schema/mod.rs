@@ -12,14 +12,10 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Schema};
 
+use crate::protocol::NOT_FOUND;
 use crate::sim::store::Store;
-pub(crate) use complexity::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
+pub(crate) use complexity::{OverHttp, too_many_tokens};
 pub(crate) use types::BaseUrl;
-
-/// The resolver error of a lookup that found nothing.
-pub(crate) const NOT_FOUND: &str = "Could not find resource";
-/// The resolver error of a missing scope or permission.
-pub(crate) const UNAUTHORIZED: &str = "unauthorized";
 
 /// The executable schema.
 pub(crate) type GlimeshSchema =

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{Channel, Connection, Edge, Follower, Page, User, user};
-use super::{NOT_FOUND, UNAUTHORIZED, id_arg, store};
+use super::{id_arg, store};
+use crate::protocol::{NOT_FOUND, UNAUTHORIZED};
 use crate::sim::oauth::Access;
 
 /// The query root.

@@ -11,7 +11,8 @@ use async_graphql::{
 };
 use chrono::NaiveDateTime;
 
-use crate::sim::schema::{NOT_FOUND, store};
+use crate::protocol::NOT_FOUND;
+use crate::sim::schema::store;
 use crate::sim::store::{self as rows, State};
 
 /// Glimesh's time type: ISO-8601 without a zone, whole seconds.

@@ -1,0 +1,72 @@
+//! Glimesh's protocol facts: the paths of its endpoints, the OAuth scopes it knows, and the
+//! error texts it answers with.
+//!
+//! Both sides speak from here: glimbot's client joins these paths to the configured base URL
+//! and recognises these texts, and the emulator serves and answers with the same ones, so the
+//! two cannot drift apart.
+//!
+//! ```
+//! use glimbot::protocol::{GRAPH_PATH, SCOPES};
+//!
+//! assert_eq!(GRAPH_PATH, "/api/graph");
+//! assert!(SCOPES.contains(&"chat"));
+//! ```
+
+/// GraphQL over HTTP: `POST` (or `GET` for queries) with the token in `Authorization`.
+pub const GRAPH_PATH: &str = "/api/graph";
+/// The Phoenix socket that carries Absinthe subscriptions (`?vsn=2.0.0&token=…`).
+pub const SOCKET_PATH: &str = "/api/graph/websocket";
+/// The OAuth authorize page a person approves a login on.
+pub const AUTHORIZE_PATH: &str = "/oauth/authorize";
+/// The OAuth token endpoint: every grant type, form-encoded.
+pub const TOKEN_PATH: &str = "/api/oauth/token";
+/// The OAuth revocation endpoint (RFC 7009): 200 with an empty body, even for unknown tokens.
+pub const REVOKE_PATH: &str = "/api/oauth/revoke";
+/// The OAuth introspection endpoint (RFC 7662).
+pub const INTROSPECT_PATH: &str = "/api/oauth/introspect";
+
+/// Every OAuth scope Glimesh knows.
+pub const SCOPES: [&str; 6] = [
+    "public",
+    "email",
+    "chat",
+    "streamkey",
+    "follow",
+    "stream_info",
+];
+/// The scope that lets an account send chat messages and moderate.
+pub const CHAT_SCOPE: &str = "chat";
+
+/// The GraphQL error of a lookup that found nothing (also an id that is not a number).
+pub const NOT_FOUND: &str = "Could not find resource";
+/// The GraphQL error of a missing scope or permission.
+pub const UNAUTHORIZED: &str = "unauthorized";
+/// Absinthe's error for a document over its token limit.
+pub const TOO_MANY_TOKENS: &str = "Token limit exceeded";
+/// The highest complexity Glimesh runs over HTTP.
+pub const MAX_COMPLEXITY: usize = 500;
+
+/// Absinthe's error for an HTTP query above [`MAX_COMPLEXITY`], naming the operation if it
+/// has a name.
+pub fn too_complex(operation: Option<&str>, complexity: usize) -> String {
+    let operation = match operation {
+        Some(name) => format!("Operation {name}"),
+        None => "Operation".to_owned(),
+    };
+    format!(
+        "{operation} is too complex: complexity is {complexity} and maximum is {MAX_COMPLEXITY}"
+    )
+}
+
+/// The OAuth error code of a login the person (or the provider) refused.
+pub const ACCESS_DENIED: &str = "access_denied";
+/// The OAuth error code of a code or refresh token that is invalid, revoked or expired.
+pub const INVALID_GRANT: &str = "invalid_grant";
+/// The OAuth error code of an unknown client or a wrong secret or redirect URI.
+pub const INVALID_CLIENT: &str = "invalid_client";
+/// The OAuth error code of a request that lacks or garbles a parameter.
+pub const INVALID_REQUEST: &str = "invalid_request";
+/// The OAuth error code of scopes the provider does not know or grant.
+pub const INVALID_SCOPE: &str = "invalid_scope";
+/// The OAuth error code of a grant type the client may not use.
+pub const UNSUPPORTED_GRANT_TYPE: &str = "unsupported_grant_type";
