@@ -54,9 +54,13 @@ pub enum Error {
     /// The websocket failed or the server sent something that is not the protocol.
     #[error("socket: {}", Escaped(.0))]
     Socket(String),
-    /// The local Glimesh of dev mode could not start.
-    #[error("the local Glimesh: {}", Escaped(.0))]
-    Emulator(String),
+    /// The server refused a subscription it will refuse again (a channel that does not exist,
+    /// a document it does not accept): asking again cannot help.
+    #[error("the server refused: {}", Escaped(.0))]
+    Refused(String),
+    /// The bot is shutting down, so the request was dropped; `0` says what did not happen.
+    #[error("the bot is stopping: {0}")]
+    Stopped(&'static str),
     /// A handler panicked; the bot caught it and carries on.
     #[error("a handler panicked: {}", Escaped(.0))]
     Panic(String),
@@ -79,8 +83,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying again later may succeed: transport failures and timeouts are, refusals
-    /// (a bad configuration, a revoked grant, a GraphQL error) are not.
+    /// Whether trying again later may succeed: transport failures and timeouts are; refusals
+    /// (a bad configuration, a revoked grant, a denied login, a refused subscription, a GraphQL
+    /// error) and a shutdown are not.
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Http(_) | Error::Timeout(_) | Error::Socket(_))
     }
@@ -88,3 +93,34 @@ impl Error {
 
 /// `Result` with glimbot's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_transport_failures_and_timeouts_are_worth_retrying() {
+        let retryable = [
+            Error::Http("the API answered 503 Service Unavailable".into()),
+            Error::Timeout("requesting a token"),
+            Error::Socket("connection reset".into()),
+        ];
+        let refusals = [
+            Error::Refused("no channel 42".into()),
+            Error::Stopped("the message was not sent"),
+            Error::Login("the login was denied: no".into()),
+            Error::OAuth {
+                error: crate::protocol::INVALID_GRANT.into(),
+                description: "revoked".into(),
+            },
+            Error::Auth("revoked".into()),
+            Error::GraphQl(vec![crate::protocol::NOT_FOUND.into()]),
+        ];
+        for error in retryable {
+            assert!(error.is_retryable(), "{error}");
+        }
+        for error in refusals {
+            assert!(!error.is_retryable(), "{error}");
+        }
+    }
+}

@@ -127,7 +127,7 @@ pub(crate) async fn run(
             Ended::Refused(reason) if subscribed_before => {
                 tracing::warn!(%reason, "the server refused what it accepted before; trying again");
             }
-            Ended::Refused(reason) => return Err(Error::Socket(reason)),
+            Ended::Refused(reason) => return Err(Error::Refused(reason)),
         }
         if pause(&stop, backoff.next_delay()).await {
             return Ok(());
