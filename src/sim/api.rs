@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::protocol::TOO_MANY_TOKENS;
 use crate::sim::Shared;
-use crate::sim::oauth::Access;
+use crate::sim::grants::Access;
 use crate::sim::schema::{OverHttp, too_many_tokens};
 
 /// The largest body Glimesh reads (Plug.Parsers' default `length`).

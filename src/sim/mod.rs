@@ -21,9 +21,12 @@
 
 mod api;
 mod control;
+mod error;
 mod faults;
+mod grants;
 mod oauth;
 mod pubsub;
+mod rows;
 mod schema;
 mod socket;
 mod store;
@@ -44,32 +47,13 @@ use crate::protocol::{
     AUTHORIZE_PATH, GRAPH_PATH, INTROSPECT_PATH, REVOKE_PATH, SOCKET_PATH, TOKEN_PATH,
 };
 pub use control::ChatLine;
+pub use error::SimError;
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
     AppSeed, BOT, CLIENT_ID, CLIENT_SECRET, ChannelInfo, ChannelSeed, REDIRECT_URI, STREAMER,
     UserInfo, UserSeed, VIEWER, World, WorldInfo,
 };
-
-/// Why the emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SimError {
-    /// The listen address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// What the system said.
-        source: std::io::Error,
-    },
-    /// The world file is not valid.
-    #[error("invalid world: {0}")]
-    World(String),
-    /// `--auto-approve` names no user of the world.
-    #[error("cannot auto-approve {0:?}: no such user in the world")]
-    UnknownUser(String),
-}
 
 /// How to start the emulator.
 #[derive(Debug, Clone)]

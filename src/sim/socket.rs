@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 use crate::frame::{self, Frame, ReplyStatus, Vsn};
 use crate::protocol::UNAUTHORIZED;
 use crate::sim::Shared;
-use crate::sim::oauth::Access;
+use crate::sim::grants::Access;
 
 /// Phoenix closes a socket that has sent nothing for this long.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(60);

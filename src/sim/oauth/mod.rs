@@ -3,7 +3,6 @@
 
 mod consent;
 pub(crate) mod errors;
-mod grants;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,9 +21,8 @@ use url::Url;
 
 use crate::protocol::SCOPES;
 use crate::sim::Shared;
+use crate::sim::grants::{CODE_TTL_SECS, Code, GrantType, TokenRow, unix_now};
 use errors::OAuthError;
-pub(crate) use grants::{Access, Grants};
-use grants::{CODE_TTL_SECS, Code, GrantType, TokenRow, unix_now};
 
 /// Request parameters, merged from wherever the client put them.
 type Params = HashMap<String, String>;

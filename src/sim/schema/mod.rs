@@ -21,7 +21,7 @@ pub(crate) use types::BaseUrl;
 pub(crate) type GlimeshSchema =
     Schema<query::RootQueryType, mutation::RootMutationType, subscription::RootSubscriptionType>;
 
-/// Builds the schema over a store; every request adds its [`crate::sim::oauth::Access`].
+/// Builds the schema over a store; every request adds its [`crate::sim::grants::Access`].
 pub(crate) fn build(store: Arc<Store>, base_url: String) -> GlimeshSchema {
     Schema::build(
         query::RootQueryType,

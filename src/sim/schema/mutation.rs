@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object, Result};
 use super::types::{Channel, ChannelModerationLog, ChatMessage, ChatMessageInput, Follower};
 use super::{id_arg, store};
 use crate::protocol::{NOT_FOUND, UNAUTHORIZED};
-use crate::sim::oauth::Access;
+use crate::sim::grants::Access;
 use crate::sim::store::ModAction;
 
 /// The mutation root.

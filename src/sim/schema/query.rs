@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object, Result};
 use super::types::{Channel, Connection, Edge, Follower, Page, User, user};
 use super::{id_arg, store};
 use crate::protocol::{NOT_FOUND, UNAUTHORIZED};
-use crate::sim::oauth::Access;
+use crate::sim::grants::Access;
 
 /// The query root.
 pub(crate) struct RootQueryType;

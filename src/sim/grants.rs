@@ -8,7 +8,7 @@ use chrono::Utc;
 use rand::Rng;
 use url::Url;
 
-use crate::sim::store::User;
+use crate::sim::rows::User;
 use crate::sim::world::World;
 
 /// How long an authorization code lives, in seconds.
