@@ -59,10 +59,41 @@ async fn closes(socket: &mut Socket) -> bool {
 const CHAT_SUBSCRIPTION: &str =
     "subscription($id: ID) { chatMessage(channelId: $id) { id message user { username } } }";
 
+/// `__absinthe__:doc:<int>:<SHA-256 in 64 upper-case hex digits>`, as Absinthe writes it.
 fn is_subscription_id(id: &str) -> bool {
+    let upper_hex = |c: char| c.is_ascii_digit() || ('A'..='F').contains(&c);
     let parts: Vec<&str> = id.split(':').collect();
     matches!(parts.as_slice(), ["__absinthe__", "doc", context, hash]
-        if context.parse::<i64>().is_ok() && hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        if context.parse::<i64>().is_ok() && hash.len() == 64 && hash.chars().all(upper_hex))
+}
+
+#[tokio::test]
+async fn subscription_ids_end_in_the_upper_case_hex_absinthe_writes() {
+    let sim = sim().await;
+    let info = sim.info().clone();
+    let mut socket = connect(&sim, &format!("vsn=2.0.0&client_id={}", info.client_id)).await;
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    next(&mut socket).await;
+    send(
+        &mut socket,
+        json!(["1", "2", "__absinthe__:control", "doc", {"query": CHAT_SUBSCRIPTION, "variables": {"id": channel(&info)}}]),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    let id = reply[4]["response"]["subscriptionId"].as_str().unwrap();
+    let digest = id.rsplit(':').next().unwrap();
+    assert_eq!(digest.len(), 64, "{id}");
+    assert!(
+        digest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()),
+        "{id}"
+    );
+    assert!(is_subscription_id(id), "{id}");
 }
 
 #[tokio::test]
