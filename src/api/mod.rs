@@ -81,10 +81,10 @@ impl Api {
             ));
         }
         if !status.is_success() {
-            return Err(Error::Http(format!("the API answered {status}")));
+            return Err(Error::http(format!("the API answered {status}")));
         }
         let answer: graphql_client::Response<Q::ResponseData> = serde_json::from_slice(&body)
-            .map_err(|e| Error::Http(format!("the API answer is not GraphQL JSON: {e}")))?;
+            .map_err(|e| Error::http_caused("the API answer is not GraphQL JSON", e))?;
         match (answer.data, answer.errors.unwrap_or_default()) {
             (Some(data), errors) if errors.is_empty() => Ok(data),
             (_, errors) if !errors.is_empty() => Err(Error::GraphQl(
@@ -112,7 +112,7 @@ impl Api {
             let response = send(request, "calling the API").await?;
             match response.status() {
                 status if status.is_server_error() => {
-                    Err(Error::Http(format!("the API answered {status}")))
+                    Err(Error::http(format!("the API answered {status}")))
                 }
                 _ => Ok(response),
             }

@@ -166,7 +166,7 @@ impl OAuthClient {
         .await?;
         if status.is_success() {
             let token: TokenResponse = serde_json::from_slice(&body)
-                .map_err(|e| Error::Http(format!("the token response is not OAuth JSON: {e}")))?;
+                .map_err(|e| Error::http_caused("the token response is not OAuth JSON", e))?;
             return Ok(Token {
                 access_token: token.access_token,
                 refresh_token: token.refresh_token,
@@ -180,7 +180,7 @@ impl OAuthClient {
                 error: refusal.error,
                 description: refusal.error_description,
             }),
-            _ => Err(Error::Http(format!("the token endpoint answered {status}"))),
+            _ => Err(Error::http(format!("the token endpoint answered {status}"))),
         }
     }
 }
