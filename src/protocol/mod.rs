@@ -37,6 +37,10 @@ pub const SCOPES: [&str; 6] = [
 /// The scope that lets an account send chat messages and moderate.
 pub const CHAT_SCOPE: &str = "chat";
 
+/// The 401 answer of `/api/graph` to a request without a usable `Authorization` header.
+pub const NOT_LOGGED_IN: &str = "You must be logged in to access the api";
+/// The 401 answer of `/api/graph` to a bearer token that is unknown, expired or revoked.
+pub const INVALID_ACCESS_TOKEN: &str = "Given access token is invalid, revoked, or expired.";
 /// The GraphQL error of a lookup that found nothing (also an id that is not a number).
 pub const NOT_FOUND: &str = "Could not find resource";
 /// The GraphQL error of a missing scope or permission.
