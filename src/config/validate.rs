@@ -1,16 +1,15 @@
 //! The checks of each section's values, and their defaults.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
-use url::{Host, Url};
+use url::Url;
 
 use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
 use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
 use crate::error::Result;
-use crate::protocol::SCOPES as SCOPES_GLIMESH_KNOWS;
+use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
 use crate::secret::Secret;
 
 const DEFAULT_SCOPES: [&str; 2] = ["public", "chat"];
@@ -155,13 +154,7 @@ fn web_url(key: &Key, text: &str) -> Result<Url> {
 /// plain http is only safe when the browser never leaves the machine (RFC 8252, section 8.3).
 fn redirect_url(text: &str) -> Result<Url> {
     let url = web_url(&keys::REDIRECT_URI, text)?;
-    let loopback = match url.host() {
-        Some(Host::Domain(domain)) => domain == "localhost",
-        Some(Host::Ipv4(ip)) => ip == Ipv4Addr::LOCALHOST,
-        Some(Host::Ipv6(ip)) => ip == Ipv6Addr::LOCALHOST,
-        None => false,
-    };
-    if url.scheme() == "http" && !loopback {
+    if url.scheme() == "http" && !is_loopback(&url) {
         return Err(keys::REDIRECT_URI.error(
             "http is only allowed for loopback addresses (127.0.0.1, localhost, [::1]); \
              use https or a loopback address",

@@ -12,6 +12,8 @@
 //! assert!(SCOPES.contains(&"chat"));
 //! ```
 
+use url::Url;
+
 /// GraphQL over HTTP: `POST` (or `GET` for queries) with the token in `Authorization`.
 pub const GRAPH_PATH: &str = "/api/graph";
 /// The Phoenix socket that carries Absinthe subscriptions (`?vsn=2.0.0&token=…`).
@@ -24,6 +26,12 @@ pub const TOKEN_PATH: &str = "/api/oauth/token";
 pub const REVOKE_PATH: &str = "/api/oauth/revoke";
 /// The OAuth introspection endpoint (RFC 7662).
 pub const INTROSPECT_PATH: &str = "/api/oauth/introspect";
+
+/// Whether `url`'s host is this machine (`127.0.0.1`, `localhost` or `[::1]`): only there may
+/// a redirect URI use plain http, and on any port (RFC 8252, sections 7.3 and 8.3).
+pub fn is_loopback(url: &Url) -> bool {
+    matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+}
 
 /// Every OAuth scope Glimesh knows.
 pub const SCOPES: [&str; 6] = [
@@ -74,3 +82,27 @@ pub const INVALID_REQUEST: &str = "invalid_request";
 pub const INVALID_SCOPE: &str = "invalid_scope";
 /// The OAuth error code of a grant type the client may not use.
 pub const UNSUPPORTED_GRANT_TYPE: &str = "unsupported_grant_type";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        let loopback = |text: &str| Url::parse(text).is_ok_and(|url| is_loopback(&url));
+        for this_machine in [
+            "http://127.0.0.1:8910/cb",
+            "http://LOCALHOST/cb",
+            "http://[::1]/",
+        ] {
+            assert!(loopback(this_machine), "{this_machine}");
+        }
+        for elsewhere in [
+            "http://127.0.0.2/",
+            "http://localhost.example.org/",
+            "http://[::2]/",
+        ] {
+            assert!(!loopback(elsewhere), "{elsewhere}");
+        }
+    }
+}
