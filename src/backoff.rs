@@ -95,7 +95,7 @@ mod tests {
         let backoff = || Backoff::new(Duration::from_millis(10), Duration::from_millis(10));
         let flaky = || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(crate::Error::Http("503".into()))
+            Err::<(), _>(crate::Error::http("503"))
         };
         assert!(retry(3, backoff(), "asking", flaky).await.is_err());
         assert_eq!(calls.swap(0, Ordering::SeqCst), 3, "three attempts in all");

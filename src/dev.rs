@@ -11,9 +11,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::sync::{mpsc, watch};
 
-use crate::auth::{Browser, Flow, MemoryStore};
+use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
-use crate::config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
+use crate::config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::model::{ChannelUpdate, ChatMessage, Follow};
@@ -23,18 +23,28 @@ use crate::sim::{BOT, ChatLine, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
 /// How long the bot may take to answer the last line before dev mode stops it anyway.
 const ANSWER_WAIT: Duration = Duration::from_secs(30);
 
-fn invalid(message: impl std::fmt::Display) -> Error {
-    Error::Emulator(message.to_string())
+/// A failure of dev mode's own machinery (the local Glimesh, the terminal), told as a problem
+/// with `--dev` because running without it is the way around it.
+fn dev_failure(message: impl std::fmt::Display) -> Error {
+    Error::Config {
+        key: "--dev".into(),
+        message: format!("{message}; run without --dev against a Glimesh instance"),
+    }
+}
+
+/// The bot's task ended without an outcome: it panicked.
+fn bot_panicked(error: tokio::task::JoinError) -> Error {
+    Error::Panic(error.to_string())
 }
 
 /// A configuration for the emulator's seeded application and channel.
 pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
     Ok(Config {
         glimesh: GlimeshConfig {
-            base_url: info.url.parse().map_err(invalid)?,
+            base_url: info.url.parse().map_err(dev_failure)?,
             client_id: info.client_id.clone(),
             client_secret: Some(Secret::new(info.client_secret.clone())),
-            redirect_uri: "http://127.0.0.1:0/callback".parse().map_err(invalid)?,
+            redirect_uri: "http://127.0.0.1:0/callback".parse().map_err(dev_failure)?,
             scopes: vec!["public".into(), "chat".into()],
         },
         bot: BotConfig {
@@ -73,7 +83,9 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         auto_approve: Some(BOT.into()),
         ..SimOptions::default()
     };
-    let sim = Sim::start(options).await.map_err(invalid)?;
+    let sim = Sim::start(options)
+        .await
+        .map_err(|e| dev_failure(format!("the local Glimesh cannot start: {e}")))?;
     let info = sim.info().clone();
     let finished = Arc::new(watch::Sender::new(0));
     let counted = Arc::clone(&finished);
@@ -99,8 +111,10 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         info.url
     );
     tokio::select! {
-        ended = &mut bot_run => return ended.map_err(invalid)?,
-        ready = progress.wait_for(|p| p.ready > 0) => { ready.map(drop).map_err(invalid)?; }
+        ended = &mut bot_run => return ended.map_err(bot_panicked)?,
+        ready = progress.wait_for(|p| p.ready > 0) => {
+            ready.map(drop).map_err(|_| Error::Stopped("the bot ended before joining the chat"))?;
+        }
     }
     eprintln!(
         "You are {VIEWER} in {STREAMER}'s chat. Type a message, or /as USER, /follow, /title TEXT, /quit."
@@ -112,8 +126,8 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     let mut lines = stdin_lines();
     loop {
         let line = tokio::select! {
-            ended = &mut bot_run => return ended.map_err(invalid)?,
-            line = lines.recv() => line.transpose().map_err(invalid)?,
+            ended = &mut bot_run => return ended.map_err(bot_panicked)?,
+            line = lines.recv() => line.transpose().map_err(|e| dev_failure(format!("cannot read the terminal: {e}")))?,
         };
         let Some(line) = line else { break };
         let line = line.trim();
@@ -149,7 +163,7 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         messages && finished.wait_for(|n| *n >= caused).await.is_ok()
     };
     tokio::select! {
-        ended = &mut bot_run => return ended.map_err(invalid)?,
+        ended = &mut bot_run => return ended.map_err(bot_panicked)?,
         answered = tokio::time::timeout(ANSWER_WAIT, handled_all) => {
             if answered.is_err() {
                 eprintln!("(the bot did not answer within {} s)", ANSWER_WAIT.as_secs());
@@ -157,7 +171,7 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         }
     }
     shutdown.trigger();
-    let outcome = bot_run.await.map_err(invalid)?;
+    let outcome = bot_run.await.map_err(bot_panicked)?;
     printer.abort();
     for line in sim.chat_log(&channel_id) {
         if line.id.parse::<u64>().unwrap_or(0) > printed.load(Ordering::SeqCst) {

@@ -17,7 +17,7 @@ pub(crate) fn client() -> Result<reqwest::Client> {
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("glimbot/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Error::Http(e.without_url().to_string()))
+        .map_err(|e| Error::http_caused("", e.without_url()))
 }
 
 /// Sends a request; `doing` names the operation in a timeout error ("requesting a token").
@@ -59,6 +59,6 @@ fn failure(error: reqwest::Error, doing: &'static str) -> Error {
     if error.is_timeout() {
         Error::Timeout(doing)
     } else {
-        Error::Http(error.without_url().to_string())
+        Error::http_caused("", error.without_url())
     }
 }

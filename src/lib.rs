@@ -23,6 +23,7 @@ mod http;
 mod logging;
 mod metrics;
 mod model;
+pub mod protocol;
 mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
@@ -31,15 +32,15 @@ mod state;
 #[cfg(feature = "sim")]
 pub mod testing;
 
-pub use api::{Api, GRAPH_PATH, queries};
+pub use api::{Api, queries};
 pub use async_trait::async_trait;
 pub use auth::{
-    Browser, Credentials, FileStore, Flow, LoginOptions, MemoryStore, OAuthApp, Token, TokenStore,
+    Browser, Credentials, FileStore, LoginOptions, MemoryStore, OAuthApp, Token, TokenStore,
 };
 pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::{About, run};
 pub use clock::Clock;
-pub use config::{AuthConfig, BotConfig, Config, GlimeshConfig, SendingConfig};
+pub use config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
 pub use error::{Error, Result};
 pub use logging::log_subscriber;
 pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};

@@ -79,7 +79,13 @@ async fn a_scrape_shows_exactly_what_was_counted_with_its_labels() {
     alice.command_run(0);
     bob.command_run(1);
     alice.handler_finished(Duration::from_millis(1), &Ok(()));
-    alice.handler_finished(Duration::from_millis(3), &Err(Error::Http("down".into())));
+    alice.handler_finished(
+        Duration::from_millis(3),
+        &Err(Error::Http {
+            message: "down".into(),
+            source: None,
+        }),
+    );
     alice.handler_finished(Duration::from_millis(20), &Err(Error::Panic("boom".into())));
     alice.message_sent();
     alice.message_sent();

@@ -45,6 +45,19 @@ async fn next(socket: &mut Socket) -> Value {
     }
 }
 
+/// A V2 socket of the seeded application (no user), joined to the control channel.
+async fn joined_as_the_app(sim: &Sim) -> Socket {
+    let query = format!("vsn=2.0.0&client_id={}", sim.info().client_id);
+    let mut socket = connect(sim, &query).await;
+    send(
+        &mut socket,
+        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
+    )
+    .await;
+    next(&mut socket).await;
+    socket
+}
+
 /// Whether the server closes the socket (or drops the connection) before `WAIT` runs out.
 async fn closes(socket: &mut Socket) -> bool {
     loop {
@@ -59,10 +72,35 @@ async fn closes(socket: &mut Socket) -> bool {
 const CHAT_SUBSCRIPTION: &str =
     "subscription($id: ID) { chatMessage(channelId: $id) { id message user { username } } }";
 
+/// `__absinthe__:doc:<int>:<SHA-256 in 64 upper-case hex digits>`, as Absinthe writes it.
 fn is_subscription_id(id: &str) -> bool {
+    let upper_hex = |c: char| c.is_ascii_digit() || ('A'..='F').contains(&c);
     let parts: Vec<&str> = id.split(':').collect();
     matches!(parts.as_slice(), ["__absinthe__", "doc", context, hash]
-        if context.parse::<i64>().is_ok() && hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        if context.parse::<i64>().is_ok() && hash.len() == 64 && hash.chars().all(upper_hex))
+}
+
+#[tokio::test]
+async fn subscription_ids_end_in_the_upper_case_hex_absinthe_writes() {
+    let sim = sim().await;
+    let info = sim.info().clone();
+    let mut socket = joined_as_the_app(&sim).await;
+    send(
+        &mut socket,
+        json!(["1", "2", "__absinthe__:control", "doc", {"query": CHAT_SUBSCRIPTION, "variables": {"id": channel(&info)}}]),
+    )
+    .await;
+    let reply = next(&mut socket).await;
+    let id = reply[4]["response"]["subscriptionId"].as_str().unwrap();
+    let digest = id.rsplit(':').next().unwrap();
+    assert_eq!(digest.len(), 64, "{id}");
+    assert!(
+        digest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()),
+        "{id}"
+    );
+    assert!(is_subscription_id(id), "{id}");
 }
 
 #[tokio::test]
@@ -186,13 +224,7 @@ async fn follows_and_channel_updates_reach_their_subscriptions() {
     let info = sim.info().clone();
     let channel = channel(&info);
     let streamer_id = info.user_id("streamer").unwrap().to_owned();
-    let mut socket = connect(&sim, &format!("vsn=2.0.0&client_id={}", info.client_id)).await;
-    send(
-        &mut socket,
-        json!(["1", "1", "__absinthe__:control", "phx_join", {}]),
-    )
-    .await;
-    next(&mut socket).await;
+    let mut socket = joined_as_the_app(&sim).await;
     let subscribe = |r: &str, query: &str, variables: Value| json!(["1", r, "__absinthe__:control", "doc", {"query": query, "variables": variables}]);
     send(&mut socket, subscribe("2", "subscription($id: ID) { followers(streamerId: $id) { user { username } streamer { username } } }", json!({"id": streamer_id}))).await;
     let followers_id = next(&mut socket).await[4]["response"]["subscriptionId"].clone();

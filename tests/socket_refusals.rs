@@ -65,7 +65,7 @@ async fn a_subscription_refused_at_the_first_start_stops_the_bot() {
         .unwrap();
     let outcome = tokio::time::timeout(common::WAIT, bot.run()).await.unwrap();
     match outcome {
-        Err(glimbot::Error::Socket(message)) => {
+        Err(glimbot::Error::Refused(message)) => {
             assert!(message.contains("refused"), "{message}");
         }
         other => panic!("expected the refusal, got {other:?}"),

@@ -14,6 +14,7 @@ use crate::auth::Credentials;
 use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
 use crate::http::{read_body, send};
+use crate::protocol::GRAPH_PATH;
 use crate::secret::Secret;
 
 /// How many times a request that failed for a transient cause is tried in all.
@@ -21,9 +22,6 @@ const API_ATTEMPTS: u32 = 4;
 
 /// The most bytes of an API answer that are read: far above any answer glimbot asks for.
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
-
-/// Path of the GraphQL endpoint.
-pub const GRAPH_PATH: &str = "/api/graph";
 
 /// A client of one instance's GraphQL API. Cloning it is cheap; clones share the credentials.
 #[derive(Debug, Clone)]
@@ -83,10 +81,10 @@ impl Api {
             ));
         }
         if !status.is_success() {
-            return Err(Error::Http(format!("the API answered {status}")));
+            return Err(Error::http(format!("the API answered {status}")));
         }
         let answer: graphql_client::Response<Q::ResponseData> = serde_json::from_slice(&body)
-            .map_err(|e| Error::Http(format!("the API answer is not GraphQL JSON: {e}")))?;
+            .map_err(|e| Error::http_caused("the API answer is not GraphQL JSON", e))?;
         match (answer.data, answer.errors.unwrap_or_default()) {
             (Some(data), errors) if errors.is_empty() => Ok(data),
             (_, errors) if !errors.is_empty() => Err(Error::GraphQl(
@@ -114,7 +112,7 @@ impl Api {
             let response = send(request, "calling the API").await?;
             match response.status() {
                 status if status.is_server_error() => {
-                    Err(Error::Http(format!("the API answered {status}")))
+                    Err(Error::http(format!("the API answered {status}")))
                 }
                 _ => Ok(response),
             }

@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::escape::Html;
+use crate::protocol::ACCESS_DENIED;
 use crate::secret::Secret;
 
 /// How long one connection to the loopback listener may take to send its request, or to take
@@ -60,7 +61,7 @@ impl Callback {
     pub(super) fn into_outcome(self) -> Option<Result<Secret>> {
         match self {
             Callback::Code(code) => Some(Ok(code)),
-            Callback::Refused { error, description } if error == "access_denied" => Some(Err(
+            Callback::Refused { error, description } if error == ACCESS_DENIED => Some(Err(
                 Error::Login(format!("the login was denied: {description}")),
             )),
             Callback::Refused { error, description } => {

@@ -16,6 +16,7 @@ use crate::auth::callback::{Callback, wait_for_code};
 use crate::auth::oauth::{OAuthClient, authorize_url, random_token};
 use crate::auth::token::Token;
 use crate::error::{Error, Result};
+use crate::protocol;
 use crate::secret::Secret;
 
 /// How the authorize URL reaches the person who logs in.
@@ -122,7 +123,7 @@ async fn within<T>(limit: Duration, work: impl Future<Output = Result<T>>) -> Re
 }
 
 fn is_loopback(uri: &Url) -> bool {
-    uri.scheme() == "http" && matches!(uri.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+    uri.scheme() == "http" && protocol::is_loopback(uri)
 }
 
 /// Listens where the redirect URI points; port 0 becomes the port the system picked.

@@ -22,6 +22,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use crate::backoff::{Backoff, retry};
+use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::secret::Secret;
@@ -34,16 +35,6 @@ pub use token::Token;
 
 /// How many times a refresh that failed for a transient cause is tried in all.
 const REFRESH_ATTEMPTS: u32 = 4;
-
-/// How a bot gets its token.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Flow {
-    /// A person logs in once in a browser (the bot acts as that account and can chat).
-    #[default]
-    AuthorizationCode,
-    /// The application's own credentials: no login, read-only.
-    ClientCredentials,
-}
 
 /// How logins happen.
 #[derive(Debug, Clone)]

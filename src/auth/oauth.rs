@@ -14,23 +14,8 @@ use url::Url;
 use crate::auth::token::Token;
 use crate::error::{Error, Result};
 use crate::http::{read_body, send};
+use crate::protocol::{AUTHORIZE_PATH, CHAT_SCOPE, TOKEN_PATH};
 use crate::secret::Secret;
-
-/// Path of the authorize page.
-pub(crate) const AUTHORIZE_PATH: &str = "/oauth/authorize";
-/// Path of the token endpoint.
-pub(crate) const TOKEN_PATH: &str = "/api/oauth/token";
-/// The scopes Glimesh knows.
-pub(crate) const SCOPES: [&str; 6] = [
-    "public",
-    "email",
-    "chat",
-    "streamkey",
-    "follow",
-    "stream_info",
-];
-/// The scope every glimbot login asks for.
-pub(crate) const CHAT_SCOPE: &str = "chat";
 
 /// An OAuth application registered on a Glimesh instance.
 #[derive(Debug, Clone)]
@@ -181,7 +166,7 @@ impl OAuthClient {
         .await?;
         if status.is_success() {
             let token: TokenResponse = serde_json::from_slice(&body)
-                .map_err(|e| Error::Http(format!("the token response is not OAuth JSON: {e}")))?;
+                .map_err(|e| Error::http_caused("the token response is not OAuth JSON", e))?;
             return Ok(Token {
                 access_token: token.access_token,
                 refresh_token: token.refresh_token,
@@ -195,7 +180,7 @@ impl OAuthClient {
                 error: refusal.error,
                 description: refusal.error_description,
             }),
-            _ => Err(Error::Http(format!("the token endpoint answered {status}"))),
+            _ => Err(Error::http(format!("the token endpoint answered {status}"))),
         }
     }
 }

@@ -37,12 +37,13 @@ impl Outbox {
             return Ok(());
         }
         let (done, outcome) = oneshot::channel();
-        self.tx.send(Outgoing { parts, done }).await.map_err(|_| {
-            Error::Socket("the bot is shutting down; the message was not queued".into())
-        })?;
+        self.tx
+            .send(Outgoing { parts, done })
+            .await
+            .map_err(|_| Error::Stopped("the message was not queued"))?;
         outcome
             .await
-            .unwrap_or_else(|_| Err(Error::Socket("the bot stopped before sending".into())))
+            .unwrap_or(Err(Error::Stopped("the message was not sent")))
     }
 }
 

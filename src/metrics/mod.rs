@@ -173,7 +173,7 @@ mod tests {
             ApiOutcome::Unauthorized
         );
         assert_eq!(outcome(Error::Timeout("asking")), ApiOutcome::Timeout);
-        assert_eq!(outcome(Error::Http("503".into())), ApiOutcome::HttpError);
+        assert_eq!(outcome(Error::http("503")), ApiOutcome::HttpError);
     }
 
     #[test]

@@ -13,16 +13,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::protocol::{INVALID_ACCESS_TOKEN, NOT_LOGGED_IN, TOO_MANY_TOKENS};
 use crate::sim::Shared;
-use crate::sim::oauth::Access;
-use crate::sim::schema::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
+use crate::sim::grants::Access;
+use crate::sim::schema::{OverHttp, too_many_tokens};
 
 /// The largest body Glimesh reads (Plug.Parsers' default `length`).
 pub(crate) const BODY_LIMIT: usize = 8_000_000;
-/// The 401 body for a request without a usable `Authorization` header.
-const NOT_LOGGED_IN: &str = "You must be logged in to access the api";
-/// The 401 body for a bearer token that is unknown, expired or revoked.
-const INVALID_TOKEN: &str = "Given access token is invalid, revoked, or expired.";
 
 /// A GraphQL request body, as Absinthe.Plug reads it.
 #[derive(Debug, Default, Deserialize)]
@@ -56,7 +53,7 @@ fn access(sim: &Shared, headers: &HeaderMap) -> Result<Access, Response> {
         .or_else(|| value.strip_prefix("bearer "))
     {
         return sim.store.lock().grants.authenticate(token).ok_or_else(|| {
-            let body = json!({"errors": [{"message": INVALID_TOKEN, "header_error": "invalid_access_token"}]});
+            let body = json!({"errors": [{"message": INVALID_ACCESS_TOKEN, "header_error": "invalid_access_token"}]});
             errors(StatusCode::UNAUTHORIZED, body)
         });
     }

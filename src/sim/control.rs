@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::sim::Shared;
-use crate::sim::store::{ChatRefusal, Message, State as World};
+use crate::sim::rows::Message;
+use crate::sim::store::{ChatRefusal, State as World};
 
 /// A channel id given as a JSON number or string.
 #[derive(Debug, Deserialize)]

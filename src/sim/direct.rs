@@ -6,7 +6,8 @@ use chrono::DateTime;
 use crate::auth::Token;
 use crate::secret::Secret;
 use crate::sim::Sim;
-use crate::sim::store::{State, User, now};
+use crate::sim::rows::{User, now};
+use crate::sim::store::State;
 
 /// A moderation action the emulator carried out, as its moderation log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]

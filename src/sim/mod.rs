@@ -22,9 +22,12 @@
 mod api;
 mod control;
 mod direct;
+mod error;
 mod faults;
+mod grants;
 mod oauth;
 mod pubsub;
+mod rows;
 mod schema;
 mod socket;
 mod store;
@@ -41,37 +44,18 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::GRAPH_PATH;
-use crate::auth::oauth::{AUTHORIZE_PATH, TOKEN_PATH};
-use crate::socket::SOCKET_PATH;
+use crate::protocol::{
+    AUTHORIZE_PATH, GRAPH_PATH, INTROSPECT_PATH, REVOKE_PATH, SOCKET_PATH, TOKEN_PATH,
+};
 pub use control::ChatLine;
 pub use direct::Moderation;
+pub use error::SimError;
 pub use schema::sdl;
 pub use store::Stats;
 pub use world::{
     AppSeed, BOT, CLIENT_ID, CLIENT_SECRET, ChannelInfo, ChannelSeed, REDIRECT_URI, STREAMER,
     UserInfo, UserSeed, VIEWER, World, WorldInfo,
 };
-
-/// Why the emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SimError {
-    /// The listen address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// What the system said.
-        source: std::io::Error,
-    },
-    /// The world file is not valid.
-    #[error("invalid world: {0}")]
-    World(String),
-    /// `--auto-approve` names no user of the world.
-    #[error("cannot auto-approve {0:?}: no such user in the world")]
-    UnknownUser(String),
-}
 
 /// How to start the emulator.
 #[derive(Debug, Clone)]
@@ -375,8 +359,8 @@ fn router(shared: Arc<Shared>) -> Router {
             get(oauth::authorize_page).post(oauth::authorize_answer),
         )
         .route(TOKEN_PATH, post(oauth::token))
-        .route("/api/oauth/revoke", post(oauth::revoke))
-        .route("/api/oauth/introspect", post(oauth::introspect))
+        .route(REVOKE_PATH, post(oauth::revoke))
+        .route(INTROSPECT_PATH, post(oauth::introspect))
         .route(
             GRAPH_PATH,
             get(api::graph_get)

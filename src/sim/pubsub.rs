@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use crate::sim::store::{Channel, Follow, Message};
+use crate::sim::rows::{Channel, Follow, Message};
 
 /// Something that happened, as the subscriptions see it.
 #[derive(Debug, Clone)]

@@ -22,10 +22,10 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::frame::{self, Frame, ReplyStatus, Vsn};
+use crate::protocol::UNAUTHORIZED;
 use crate::sim::Shared;
-use crate::sim::oauth::Access;
-use crate::sim::schema::UNAUTHORIZED;
-use crate::socket::frame::{self, Frame, ReplyStatus, Vsn};
+use crate::sim::grants::Access;
 
 /// Phoenix closes a socket that has sent nothing for this long.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -338,11 +338,12 @@ impl Session {
     }
 }
 
-/// `__absinthe__:doc:<context id>:<SHA-256 of the document and its variables>`.
+/// `__absinthe__:doc:<context id>:<SHA-256 of the document and its variables>`, the digest in
+/// upper-case hex as Absinthe writes it (`Base.encode16()`).
 fn subscription_id(context_id: i64, query: &str, variables: &serde_json::Value) -> String {
     let mut hash = Sha256::new();
     hash.update(query.as_bytes());
     hash.update(variables.to_string().as_bytes());
-    let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = hash.finalize().iter().map(|b| format!("{b:02X}")).collect();
     format!("__absinthe__:doc:{context_id}:{digest}")
 }

@@ -6,13 +6,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::{NaiveDateTime, Timelike, Utc};
+use chrono::NaiveDateTime;
 use serde::Serialize;
 use tokio::sync::mpsc;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::sim::oauth::Grants;
+use crate::protocol::NOT_FOUND;
+use crate::sim::grants::Grants;
 use crate::sim::pubsub::{Event, Subscribers, Topic};
+use crate::sim::rows::{Channel, Follow, Message, ModLog, User, now};
 use crate::sim::world::World;
 
 /// The longest chat message Glimesh stores, in graphemes.
@@ -21,67 +23,6 @@ pub(crate) const MAX_MESSAGE_GRAPHEMES: usize = 255;
 pub(crate) const FOLLOWED_TEXT: &str = " just followed the stream!";
 /// How long a follow suppresses another follow message from the same user.
 const FOLLOW_MESSAGE_COOLDOWN_SECS: i64 = 6 * 3600;
-
-/// The current time as Glimesh stores it: UTC, whole seconds, no zone.
-pub(crate) fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    now.with_nanosecond(0).unwrap_or(now)
-}
-
-/// A user account.
-#[derive(Debug, Clone)]
-pub(crate) struct User {
-    pub(crate) id: u64,
-    pub(crate) username: String,
-    pub(crate) inserted_at: NaiveDateTime,
-}
-
-/// A channel; its id is unrelated to its streamer's user id.
-#[derive(Debug, Clone)]
-pub(crate) struct Channel {
-    pub(crate) id: u64,
-    pub(crate) streamer_id: u64,
-    pub(crate) title: String,
-    pub(crate) block_links: bool,
-    pub(crate) moderators: Vec<u64>,
-    pub(crate) inserted_at: NaiveDateTime,
-    pub(crate) updated_at: NaiveDateTime,
-}
-
-/// A stored chat message.
-#[derive(Debug, Clone)]
-pub(crate) struct Message {
-    pub(crate) id: u64,
-    pub(crate) channel_id: u64,
-    pub(crate) user_id: u64,
-    pub(crate) text: String,
-    pub(crate) is_followed_message: bool,
-    pub(crate) moderator: bool,
-    pub(crate) streamer: bool,
-    pub(crate) inserted_at: NaiveDateTime,
-}
-
-/// A follow of a streamer by a user.
-#[derive(Debug, Clone)]
-pub(crate) struct Follow {
-    pub(crate) id: u64,
-    pub(crate) streamer_id: u64,
-    pub(crate) user_id: u64,
-    pub(crate) has_live_notifications: bool,
-    pub(crate) inserted_at: NaiveDateTime,
-    pub(crate) updated_at: NaiveDateTime,
-}
-
-/// A moderation action, as `ChannelModerationLog` shows it.
-#[derive(Debug, Clone)]
-pub(crate) struct ModLog {
-    pub(crate) id: u64,
-    pub(crate) channel_id: u64,
-    pub(crate) moderator_id: u64,
-    pub(crate) user_id: u64,
-    pub(crate) action: &'static str,
-    pub(crate) inserted_at: NaiveDateTime,
-}
 
 /// A moderation action and what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +70,7 @@ pub struct Stats {
 /// Why the emulator refused a chat message (texts as Glimesh words them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ChatRefusal {
-    #[error("Could not find resource")]
+    #[error("{}", NOT_FOUND)]
     NoChannel,
     #[error("You are permanently banned from this channel.")]
     Banned,

@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::SimError;
+use crate::sim::error::SimError;
 
 /// Username of the seeded streamer, owner of the seeded channel.
 pub const STREAMER: &str = "streamer";

@@ -14,10 +14,9 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::backoff::Backoff;
 use crate::error::{Error, Result};
+use crate::protocol::SOCKET_PATH;
 use crate::socket::session::{Delivery, Received, Session, SessionError, Subscriptions};
 
-/// Path of the socket, below the instance's base URL.
-pub(crate) const SOCKET_PATH: &str = "/api/graph/websocket";
 /// How long connecting (TCP, TLS and the upgrade) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -121,7 +120,7 @@ pub(crate) async fn run<S: Subscriptions>(
             Ended::Refused(reason) if subscribed_before => {
                 tracing::warn!(%reason, "the server refused what it accepted before; trying again");
             }
-            Ended::Refused(reason) => return Err(Error::Socket(reason)),
+            Ended::Refused(reason) => return Err(Error::Refused(reason)),
         }
         if pause(&stop, backoff.next_delay()).await {
             return Ok(());

@@ -5,7 +5,5 @@ mod connection;
 pub mod frame;
 mod session;
 
-#[cfg(feature = "sim")]
-pub(crate) use connection::SOCKET_PATH;
 pub(crate) use connection::{Deliver, SocketOptions, run};
 pub(crate) use session::{Delivery, Subscriptions};

@@ -83,7 +83,7 @@ fn parse_head(buffer: &[u8]) -> io::Result<Option<Head>> {
     let path = request.path.unwrap_or_default();
     let request = match (header("sec-websocket-key"), request.method) {
         (Some(key), _) => Request::Upgrade(key),
-        (None, Some("POST")) if path == glimbot::GRAPH_PATH => Request::Graph(Vec::new()),
+        (None, Some("POST")) if path == glimbot::protocol::GRAPH_PATH => Request::Graph(Vec::new()),
         _ => Request::Other,
     };
     Ok(Some(Head {

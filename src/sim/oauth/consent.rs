@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::protocol::AUTHORIZE_PATH;
+
 /// The authorize parameters the form carries back to `POST /oauth/authorize`.
 const CARRIED: [&str; 7] = [
     "response_type",
@@ -46,7 +48,7 @@ pub(super) fn page(params: &HashMap<String, String>, users: &[(u64, String)]) ->
     let _ = write!(
         body,
         "<h1>Authorize application</h1><p>An application asks to act for you with the \
-         scopes <strong>{}</strong>.</p><form method=\"post\" action=\"/oauth/authorize\">",
+         scopes <strong>{}</strong>.</p><form method=\"post\" action=\"{AUTHORIZE_PATH}\">",
         escape(if scope.is_empty() { "(none)" } else { scope })
     );
     for name in CARRIED {

@@ -5,6 +5,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::protocol::{
+    ACCESS_DENIED, INVALID_CLIENT, INVALID_GRANT, INVALID_REQUEST, INVALID_SCOPE,
+    UNSUPPORTED_GRANT_TYPE,
+};
+
 /// One `{"error", "error_description"}` answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OAuthError {
@@ -25,7 +30,7 @@ impl OAuthError {
     pub(crate) fn no_grant_type() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            INVALID_REQUEST,
             "Request is not a valid OAuth request. Need a grant_type param.",
         )
     }
@@ -33,7 +38,7 @@ impl OAuthError {
     pub(crate) fn unknown_grant_type() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            INVALID_REQUEST,
             "Request body validation failed. #/grant_type do match required pattern \
              /^(client_credentials|password|authorization_code|refresh_token)$/.",
         )
@@ -50,13 +55,13 @@ impl OAuthError {
                 many.join(", ")
             ),
         };
-        error(StatusCode::BAD_REQUEST, "invalid_request", text)
+        error(StatusCode::BAD_REQUEST, INVALID_REQUEST, text)
     }
 
     pub(crate) fn bad_client_secret() -> Self {
         error(
             StatusCode::UNAUTHORIZED,
-            "invalid_client",
+            INVALID_CLIENT,
             "Invalid client_id or client_secret.",
         )
     }
@@ -64,7 +69,7 @@ impl OAuthError {
     pub(crate) fn bad_redirect_uri() -> Self {
         error(
             StatusCode::UNAUTHORIZED,
-            "invalid_client",
+            INVALID_CLIENT,
             "Invalid client_id or redirect_uri.",
         )
     }
@@ -72,7 +77,7 @@ impl OAuthError {
     pub(crate) fn unsupported_grant_type() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
+            UNSUPPORTED_GRANT_TYPE,
             "Client do not support given grant type.",
         )
     }
@@ -80,7 +85,7 @@ impl OAuthError {
     pub(crate) fn bad_code() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_grant",
+            INVALID_GRANT,
             "Given authorization code is invalid, revoked, or expired.",
         )
     }
@@ -88,7 +93,7 @@ impl OAuthError {
     pub(crate) fn bad_refresh_token() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_grant",
+            INVALID_GRANT,
             "Given refresh token is invalid, revoked, or expired.",
         )
     }
@@ -96,7 +101,7 @@ impl OAuthError {
     pub(crate) fn bad_scope() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_scope",
+            INVALID_SCOPE,
             "Given scopes are unknown or unauthorized.",
         )
     }
@@ -104,7 +109,7 @@ impl OAuthError {
     pub(crate) fn pkce_missing() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            INVALID_REQUEST,
             "PKCE request invalid.",
         )
     }
@@ -112,7 +117,7 @@ impl OAuthError {
     pub(crate) fn bad_code_verifier() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            INVALID_REQUEST,
             "Code verifier is invalid.",
         )
     }
@@ -120,7 +125,7 @@ impl OAuthError {
     pub(crate) fn bad_code_challenge() -> Self {
         error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            INVALID_REQUEST,
             "Code challenge is invalid.",
         )
     }
@@ -128,7 +133,7 @@ impl OAuthError {
     pub(crate) fn access_denied() -> Self {
         error(
             StatusCode::FOUND,
-            "access_denied",
+            ACCESS_DENIED,
             "The resource owner or authorization server denied the request.",
         )
     }

@@ -3,7 +3,6 @@
 
 mod consent;
 pub(crate) mod errors;
-mod grants;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,11 +19,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::auth::oauth::SCOPES;
+use crate::protocol::SCOPES;
 use crate::sim::Shared;
+use crate::sim::grants::{CODE_TTL_SECS, Code, GrantType, TokenRow, unix_now};
 use errors::OAuthError;
-pub(crate) use grants::{Access, Grants};
-use grants::{CODE_TTL_SECS, Code, GrantType, TokenRow, unix_now};
 
 /// Request parameters, merged from wherever the client put them.
 type Params = HashMap<String, String>;

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::{ServerError, ValidationResult};
 
-/// The most complex query Glimesh runs over HTTP (`max_complexity: 500`).
-pub(crate) const MAX_COMPLEXITY: usize = 500;
+use crate::protocol::{MAX_COMPLEXITY, too_complex};
 
 /// Marks a request that came over HTTP, with its operation's name, so the limit applies.
 #[derive(Debug, Clone)]
@@ -37,14 +36,7 @@ impl Extension for ComplexityLimit {
         if result.complexity <= MAX_COMPLEXITY {
             return Ok(result);
         }
-        let operation = match &http.operation {
-            Some(name) => format!("Operation {name}"),
-            None => "Operation".to_owned(),
-        };
-        let message = format!(
-            "{operation} is too complex: complexity is {} and maximum is {MAX_COMPLEXITY}",
-            result.complexity
-        );
+        let message = too_complex(http.operation.as_deref(), result.complexity);
         Err(vec![ServerError::new(message, None)])
     }
 }
@@ -53,8 +45,6 @@ impl Extension for ComplexityLimit {
 /// parsing a megabyte of aliases only to refuse it for complexity would take hundreds of
 /// megabytes; a query within the complexity limit has far fewer tokens.
 pub(crate) const MAX_TOKENS: usize = 15_000;
-/// Absinthe's error text for a document over its `token_limit`.
-pub(crate) const TOO_MANY_TOKENS: &str = "Token limit exceeded";
 
 /// Whether the document has more than [`MAX_TOKENS`] tokens, counted without parsing it:
 /// names, numbers, punctuators and strings count one each; whitespace, commas and comments none.

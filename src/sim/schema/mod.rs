@@ -12,20 +12,16 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Schema};
 
+use crate::protocol::NOT_FOUND;
 use crate::sim::store::Store;
-pub(crate) use complexity::{OverHttp, TOO_MANY_TOKENS, too_many_tokens};
+pub(crate) use complexity::{OverHttp, too_many_tokens};
 pub(crate) use types::BaseUrl;
-
-/// The resolver error of a lookup that found nothing.
-pub(crate) const NOT_FOUND: &str = "Could not find resource";
-/// The resolver error of a missing scope or permission.
-pub(crate) const UNAUTHORIZED: &str = "unauthorized";
 
 /// The executable schema.
 pub(crate) type GlimeshSchema =
     Schema<query::RootQueryType, mutation::RootMutationType, subscription::RootSubscriptionType>;
 
-/// Builds the schema over a store; every request adds its [`crate::sim::oauth::Access`].
+/// Builds the schema over a store; every request adds its [`crate::sim::grants::Access`].
 pub(crate) fn build(store: Arc<Store>, base_url: String) -> GlimeshSchema {
     Schema::build(
         query::RootQueryType,

@@ -3,8 +3,9 @@
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{Channel, Connection, Edge, Follower, Page, User, user};
-use super::{NOT_FOUND, UNAUTHORIZED, id_arg, store};
-use crate::sim::oauth::Access;
+use super::{id_arg, store};
+use crate::protocol::{NOT_FOUND, UNAUTHORIZED};
+use crate::sim::grants::Access;
 
 /// The query root.
 pub(crate) struct RootQueryType;

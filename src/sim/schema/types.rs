@@ -11,8 +11,10 @@ use async_graphql::{
 };
 use chrono::NaiveDateTime;
 
-use crate::sim::schema::{NOT_FOUND, store};
-use crate::sim::store::{self as rows, State};
+use crate::protocol::NOT_FOUND;
+use crate::sim::rows;
+use crate::sim::schema::store;
+use crate::sim::store::State;
 
 /// Glimesh's time type: ISO-8601 without a zone, whole seconds.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,8 @@ use chrono::Utc;
 use rand::Rng;
 use url::Url;
 
-use crate::sim::store::User;
+use crate::protocol::is_loopback;
+use crate::sim::rows::User;
 use crate::sim::world::World;
 
 /// How long an authorization code lives, in seconds.
@@ -69,9 +70,8 @@ impl App {
 
 fn same_loopback_target(registered: &str, uri: &str) -> Option<bool> {
     let (a, b) = (Url::parse(registered).ok()?, Url::parse(uri).ok()?);
-    let loopback = matches!(a.host_str()?, "127.0.0.1" | "localhost" | "[::1]");
     Some(
-        loopback
+        is_loopback(&a)
             && a.scheme() == b.scheme()
             && a.host_str() == b.host_str()
             && a.path() == b.path()

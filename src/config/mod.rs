@@ -1,0 +1,142 @@
+//! The configuration: `config.toml`, with every key overridable from the environment as
+//! `GLIMBOT_<SECTION>_<KEY>`.
+//!
+//! The file is read as a plain TOML table and walked against a table of the keys rather than
+//! deserialized with serde, so that every mistake names its exact dotted key, unknown keys get a
+//! "did you mean", and values from the environment go through the same checks as the file's.
+
+mod diagnostics;
+// The key table reads best as one row per key.
+#[rustfmt::skip]
+mod keys;
+#[cfg(test)]
+mod tests;
+mod validate;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+use toml::Table;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use diagnostics::syntax_error;
+use keys::check_variable_names;
+use values::{Raw, Values, file_values};
+
+/// Everything a bot needs to know before it connects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The Glimesh instance and the OAuth application.
+    pub glimesh: GlimeshConfig,
+    /// What the bot does in chat.
+    pub bot: BotConfig,
+    /// How the bot logs in.
+    pub auth: AuthConfig,
+    /// How fast the bot may send.
+    pub sending: SendingConfig,
+}
+
+/// The `[glimesh]` section: where the instance is and who the bot's application is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlimeshConfig {
+    /// The instance's base URL; the API, OAuth and socket paths are joined to it.
+    pub base_url: Url,
+    /// The OAuth application's client id.
+    pub client_id: String,
+    /// The OAuth application's client secret; only the client credentials flow needs it.
+    pub client_secret: Option<Secret>,
+    /// Where the browser returns after login: https, or http on a loopback address.
+    pub redirect_uri: Url,
+    /// The OAuth scopes to request.
+    pub scopes: Vec<String>,
+}
+
+/// The `[bot]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotConfig {
+    /// The usernames of the streamers whose chats the bot joins.
+    pub channels: Vec<String>,
+    /// What a chat message starts with to be a command.
+    pub prefix: String,
+}
+
+/// The `[auth]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthConfig {
+    /// How the bot gets its token.
+    pub flow: Flow,
+    /// Where the token is saved; `None` leaves the choice to the token store.
+    pub token_path: Option<PathBuf>,
+}
+
+/// The `[sending]` section: the rate limit of outgoing chat messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendingConfig {
+    /// Messages per second per channel, in the long run.
+    pub per_second: f64,
+    /// How many messages may go out at once before the rate applies.
+    pub burst: u32,
+}
+
+/// How a bot gets its token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Flow {
+    /// A person logs in once in a browser (the bot acts as that account and can chat).
+    #[default]
+    AuthorizationCode,
+    /// The application's own credentials: no login, read-only.
+    ClientCredentials,
+}
+
+impl Config {
+    /// Reads a file and applies the process environment.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the file cannot be read (its `key` is then the path) or any value
+    /// in it or in the environment is missing or wrong.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let shown = path.display();
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("no such file; copy config.example.toml to {shown} and edit it")
+                }
+                _ => format!("cannot read it: {e}"),
+            };
+            config_error(shown.to_string(), message)
+        })?;
+        let names = std::env::vars_os().map(|(name, _)| name.to_string_lossy().into_owned());
+        check_variable_names(names)?;
+        // A variable that is not Unicode is kept (mangled) rather than ignored, so that it fails
+        // a check instead of silently leaving the file's value in force.
+        let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        Self::from_toml(&text, env)
+    }
+
+    /// Parses TOML text with variables from `env` (a lookup function), for tests and for callers
+    /// with their own environment.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the first key that is unknown, missing or wrong, with the fix.
+    pub fn from_toml(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let table: Table = text.parse().map_err(|e| syntax_error(text, &e))?;
+        let mut given = file_values(table)?;
+        for key in keys::ALL {
+            let var = key.env_var();
+            if let Some(text) = env(&var) {
+                given.insert((key.section, key.name), Raw::Env { var, text });
+            }
+        }
+        let values = Values(given);
+        validate::build(&values).map_err(|e| values.name_variable(e))
+    }
+}
+
+fn config_error(key: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Config {
+        key: key.into(),
+        message: message.into(),
+    }
+}
