@@ -46,5 +46,4 @@ pub use logging::log_subscriber;
 pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
-pub use socket::frame;
 pub use state::{InMemoryStore, Scope, ScopedState, SqliteStore, State, Store, UpdateFn};

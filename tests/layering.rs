@@ -90,9 +90,9 @@ fn the_configuration_imports_no_other_layer() {
 
 #[test]
 fn the_emulator_imports_only_the_protocol_from_the_library() {
-    // The frame codec is protocol (it moves into `protocol` in time); escaping keeps outside
-    // strings off a terminal. The emulator's errors and its fake secrets are its own.
-    assert_imports_only("sim", &["sim", "protocol", "frame", "escape"]);
+    // Escaping keeps outside strings off a terminal. The emulator's errors and its fake
+    // secrets are its own.
+    assert_imports_only("sim", &["sim", "protocol", "escape"]);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use futures_util::StreamExt;
-use glimbot::frame;
+use glimbot::protocol::frame;
 use payload::Push;
 use serde::de;
 use tokio_tungstenite::tungstenite::Message;

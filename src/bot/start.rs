@@ -40,7 +40,7 @@ impl Bot {
         let found = match self.api.run::<ChannelByStreamer>(variables).await {
             Ok(found) => found.channel.ok_or_else(missing)?,
             Err(Error::GraphQl(messages))
-                if messages.iter().any(|m| m == "Could not find resource") =>
+                if messages.iter().any(|m| m == crate::protocol::NOT_FOUND) =>
             {
                 return Err(missing());
             }

@@ -1,5 +1,5 @@
-//! Glimesh's protocol facts: the paths of its endpoints, the OAuth scopes it knows, and the
-//! error texts it answers with.
+//! Glimesh's protocol facts: the paths of its endpoints, the OAuth scopes it knows, the error
+//! texts it answers with, and the Phoenix frame codec of its socket ([`frame`]).
 //!
 //! Both sides speak from here: glimbot's client joins these paths to the configured base URL
 //! and recognises these texts, and the emulator serves and answers with the same ones, so the
@@ -11,6 +11,8 @@
 //! assert_eq!(GRAPH_PATH, "/api/graph");
 //! assert!(SCOPES.contains(&"chat"));
 //! ```
+
+pub mod frame;
 
 use url::Url;
 

@@ -1,10 +1,8 @@
 //! What a Rust test does to the emulator directly, beside the `/_sim/` routes: people joining
 //! and being made moderators, the faults of those routes, and what moderators did.
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 
-use crate::auth::Token;
-use crate::secret::Secret;
 use crate::sim::Sim;
 use crate::sim::rows::{User, now};
 use crate::sim::store::State;
@@ -18,6 +16,19 @@ pub struct Moderation {
     pub user: String,
     /// `short_timeout`, `long_timeout`, `ban`, `unban` or `delete_message`.
     pub action: String,
+}
+
+/// A token the emulator granted, as its token endpoint would answer it.
+#[derive(Debug, Clone)]
+pub struct Granted {
+    /// The access token.
+    pub access_token: String,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// The granted scopes, space-separated.
+    pub scope: String,
+    /// When the access token expires.
+    pub expires_at: DateTime<Utc>,
 }
 
 impl State {
@@ -62,14 +73,14 @@ impl Sim {
 
     /// A token of the world's application for this user, as a login with this scope would
     /// grant; `None` when there is no such user.
-    pub fn grant_token(&self, username: &str, scope: &str) -> Option<Token> {
+    pub fn grant_token(&self, username: &str, scope: &str) -> Option<Granted> {
         let mut world = self.shared.store.lock();
         let user_id = world.user_by_name(username)?.id;
         let client_id = self.info.client_id.clone();
         let row = world.grants.issue_token(&client_id, user_id, scope);
-        Some(Token {
-            access_token: Secret::new(row.access_token),
-            refresh_token: Some(Secret::new(row.refresh_token)),
+        Some(Granted {
+            access_token: row.access_token,
+            refresh_token: row.refresh_token,
             scope: row.scope,
             expires_at: DateTime::from_timestamp(row.expires_at, 0).unwrap_or_default(),
         })

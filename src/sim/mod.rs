@@ -48,7 +48,7 @@ use crate::protocol::{
     AUTHORIZE_PATH, GRAPH_PATH, INTROSPECT_PATH, REVOKE_PATH, SOCKET_PATH, TOKEN_PATH,
 };
 pub use control::ChatLine;
-pub use direct::Moderation;
+pub use direct::{Granted, Moderation};
 pub use error::SimError;
 pub use schema::sdl;
 pub use store::Stats;

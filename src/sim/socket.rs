@@ -22,8 +22,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::frame::{self, Frame, ReplyStatus, Vsn};
 use crate::protocol::UNAUTHORIZED;
+use crate::protocol::frame::{self, Frame, ReplyStatus, Vsn};
 use crate::sim::Shared;
 use crate::sim::grants::Access;
 

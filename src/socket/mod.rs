@@ -2,7 +2,6 @@
 //! subscriptions by index; what the subscriptions mean belongs to the bot.
 
 mod connection;
-pub mod frame;
 mod session;
 
 pub(crate) use connection::{Deliver, SocketOptions, run};

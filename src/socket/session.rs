@@ -14,7 +14,7 @@ use serde::de::DeserializeSeed;
 
 use serde_json::value::RawValue;
 
-use crate::socket::frame::{self, Decoded, Reply, ReplyStatus, Vsn};
+use crate::protocol::frame::{self, Decoded, Reply, ReplyStatus, Vsn};
 
 /// What a socket subscribes to: `doc` payloads sent as they are, known to the socket only by
 /// their index, and how the pushes of each decode.

@@ -35,11 +35,12 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::auth::{MemoryStore, TokenStore};
+use crate::auth::{MemoryStore, Token, TokenStore};
 use crate::bot::{Bot, BotBuilder, Progress, Shutdown};
 use crate::clock::Clock;
 use crate::config::SendingConfig;
 use crate::dev::{config, following_browser};
+use crate::secret::Secret;
 pub use crate::sim::{BOT, ChatLine, Moderation, STREAMER, VIEWER};
 use crate::sim::{Sim, SimOptions};
 
@@ -93,8 +94,14 @@ impl Harness {
         };
         // A token granted at once spares the login; the browser logs in again after a revoke.
         let store = MemoryStore::new();
-        let token = sim.grant_token(BOT, &config.glimesh.scopes.join(" "));
-        if let Some(token) = token {
+        let granted = sim.grant_token(BOT, &config.glimesh.scopes.join(" "));
+        if let Some(granted) = granted {
+            let token = Token {
+                access_token: Secret::new(granted.access_token),
+                refresh_token: Some(Secret::new(granted.refresh_token)),
+                scope: granted.scope,
+                expires_at: granted.expires_at,
+            };
             store.save(&token).await.unwrap_or_else(|e| panic!("{e}"));
         }
         let clock = Clock::manual();

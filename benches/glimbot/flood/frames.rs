@@ -4,7 +4,7 @@
 //! A push is encoded once per topic by glimbot's own frame encoder with a placeholder id, and
 //! split there, so writing one is two copies and the digits of its id.
 
-use glimbot::frame::{self, Vsn};
+use glimbot::protocol::frame::{self, Vsn};
 use serde_json::json;
 use serde_json::value::RawValue;
 
