@@ -46,7 +46,8 @@ pub trait Handler: Send + Sync + 'static {
 
     /// A method above failed or panicked, or a command did. The default logs it.
     async fn on_error(&self, ctx: &Context, error: Error) {
-        tracing::error!(channel = %ctx.channel().streamer.username, %error, "handler failed");
+        let channel = crate::escape::Escaped(&ctx.channel().streamer.username);
+        tracing::error!(%channel, %error, "handler failed");
     }
 }
 
