@@ -157,6 +157,11 @@ impl Commands {
         }
     }
 
+    /// The commands' names, in the order [`invoked`](Self::invoked) numbers them.
+    pub(crate) fn names(&self) -> Vec<&str> {
+        self.commands.iter().map(|c| c.name.as_str()).collect()
+    }
+
     /// The commands a user may run, e.g. `Commands: !commands, !ping`.
     pub(crate) fn list(&self, moderator: bool) -> String {
         let names: Vec<String> = self
