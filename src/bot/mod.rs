@@ -193,15 +193,15 @@ impl BotBuilder {
             browser: self.browser,
             ..LoginOptions::default()
         };
-        let credentials = Arc::new(Credentials::new(app, store, options)?);
         let commands =
             commands::Commands::new(config.bot.prefix.clone(), self.commands, self.clock.clone());
         let metrics = match self.metrics_listener.is_some() || config.metrics.listen.is_some() {
             true => Metrics::new(&config.bot.channels, &commands.names()),
             false => Metrics::disabled(),
         };
+        let credentials = Credentials::new(app, store, options)?.with_metrics(metrics.clone());
         Ok(Bot {
-            api: Api::new(credentials)?,
+            api: Api::new(Arc::new(credentials))?.with_metrics(metrics.clone()),
             commands: Arc::new(commands),
             metrics,
             metrics_listener: self.metrics_listener,
@@ -339,11 +339,17 @@ impl Bot {
         let budget = queue::Budget::new(self.queued_events);
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
         let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
-        for (channel, last_seen) in resolved {
+        for (index, (channel, last_seen)) in resolved.into_iter().enumerate() {
+            let channel_metrics = self.metrics.channel(index);
             let limits = &self.config.sending;
             let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
-            let (outbox, sending) =
-                sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
+            let (outbox, sending) = sender::spawn(
+                self.api.clone(),
+                channel.id.clone(),
+                rate,
+                flush.clone(),
+                channel_metrics.clone(),
+            );
             let ctx = Context::new(
                 channel,
                 me.clone(),
@@ -362,6 +368,8 @@ impl Bot {
                 last_seen,
                 cooldowns: cooldown::Cooldowns::default(),
                 progress: self.progress.clone(),
+                metrics: channel_metrics,
+                bot_metrics: self.metrics.clone(),
             };
             workers.push(tokio::spawn(worker.run(work, stop.clone())));
             senders.push(sending);
@@ -370,6 +378,7 @@ impl Bot {
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
+            metrics: self.metrics.clone(),
         };
         let credentials = Arc::clone(self.api.credentials());
         // The socket hands each event straight to its channel's queue; it returns once stopped.
@@ -377,7 +386,7 @@ impl Bot {
             options,
             credentials,
             Arc::new(subscriptions),
-            Router::new(queues),
+            Router::new(queues, self.metrics.clone()),
             stop.clone(),
         )
         .await;
