@@ -44,7 +44,7 @@ pub use config::{
     AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig,
 };
 pub use error::{Error, Result};
-pub use logging::log_subscriber;
+pub use logging::{LogFormat, log_subscriber};
 pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;

@@ -76,7 +76,8 @@ impl Worker {
         stop: CancellationToken,
     ) {
         let name = Escaped(&self.ctx.channel().streamer.username).to_string();
-        let span = tracing::info_span!("channel", %name);
+        // Not `name`: the JSON log format names each span with that key.
+        let span = tracing::info_span!("channel", channel = %name);
         let deadline = self.deadline;
         let mut state = Subscription {
             acknowledged: [false; Kind::ALL.len()],

@@ -78,7 +78,9 @@ pub(super) const ALL: [Key; 12] = [
 /// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored
 /// and leave the file's value in force.
 pub(super) fn check_variable_names(names: impl IntoIterator<Item = String>) -> Result<()> {
-    let valid: Vec<String> = ALL.iter().map(Key::env_var).collect();
+    let mut valid: Vec<String> = ALL.iter().map(Key::env_var).collect();
+    // The command line's own variable, not a key of the file.
+    valid.push(crate::cli::LOG_FORMAT_VARIABLE.to_owned());
     let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
     for name in names {
         if name.starts_with("GLIMBOT_") && !valid.contains(&name.as_str()) {
