@@ -10,11 +10,9 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 use crate::auth::Browser;
 use crate::bot::{Bot, BotBuilder};
 use crate::config::Config;
+use crate::config::LOG_FORMAT_VARIABLE;
 use crate::error::Result;
 use crate::logging::LogFormat;
-
-/// The environment variable that sets `--log-format`.
-pub(crate) const LOG_FORMAT_VARIABLE: &str = "GLIMBOT_LOG_FORMAT";
 
 /// The command line; the name, version and description are the bot's, from [`About`].
 #[derive(Debug, Parser)]

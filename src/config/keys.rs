@@ -69,6 +69,10 @@ pub(super) const BURST: Key = Key { section: "sending", name: "burst",
 pub(super) const LISTEN: Key = Key { section: "metrics", name: "listen",
     wants: "an IP address and port to serve metrics on", example: r#""127.0.0.1:9464""# };
 
+/// The environment variable of the command line's `--log-format`: not a key of the file, but a
+/// `GLIMBOT_` variable all the same.
+pub(crate) const LOG_FORMAT_VARIABLE: &str = "GLIMBOT_LOG_FORMAT";
+
 /// Every key, in the order they are checked.
 pub(super) const ALL: [Key; 12] = [
     BASE_URL, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES,
@@ -79,8 +83,7 @@ pub(super) const ALL: [Key; 12] = [
 /// and leave the file's value in force.
 pub(super) fn check_variable_names(names: impl IntoIterator<Item = String>) -> Result<()> {
     let mut valid: Vec<String> = ALL.iter().map(Key::env_var).collect();
-    // The command line's own variable, not a key of the file.
-    valid.push(crate::cli::LOG_FORMAT_VARIABLE.to_owned());
+    valid.push(LOG_FORMAT_VARIABLE.to_owned());
     let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
     for name in names {
         if name.starts_with("GLIMBOT_") && !valid.contains(&name.as_str()) {

@@ -22,6 +22,7 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use diagnostics::syntax_error;
+pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
 use values::{Raw, Values, file_values};
 
