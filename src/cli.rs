@@ -1,5 +1,5 @@
-//! The command line every bot shares: `--config`, `--dev`, `--no-browser`, `--logout`, and
-//! `RUST_LOG` for the logs.
+//! The command line every bot shares: `--config`, `--dev`, `--no-browser`, `--logout`,
+//! `--log-format`, and `RUST_LOG` for the logs.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +10,9 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 use crate::auth::Browser;
 use crate::bot::{Bot, BotBuilder};
 use crate::config::Config;
+use crate::config::LOG_FORMAT_VARIABLE;
 use crate::error::Result;
+use crate::logging::LogFormat;
 
 /// The command line; the name, version and description are the bot's, from [`About`].
 #[derive(Debug, Parser)]
@@ -30,6 +32,10 @@ pub(crate) struct Args {
     /// Forget the saved token (the next run logs in again), then exit.
     #[arg(long)]
     pub(crate) logout: bool,
+    /// How logs are written to stderr: `text` for people, `json` (one object per line) for log
+    /// collectors.
+    #[arg(long, value_enum, env = LOG_FORMAT_VARIABLE, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
 }
 
 /// Who a bot is, for `--help` and `--version`. [`about!`](crate::about) fills it in from the
@@ -93,7 +99,7 @@ pub async fn run(about: About, setup: impl FnOnce(BotBuilder) -> BotBuilder) -> 
     } else {
         "info"
     };
-    crate::logging::init(default_level);
+    crate::logging::init(default_level, args.log_format);
     let code = match serve(args, setup).await {
         Ok(()) => 0,
         Err(error) => {

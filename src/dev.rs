@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, watch};
 
 use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
-use crate::config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
+use crate::config::{
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig,
+};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::model::{ChannelUpdate, ChatMessage, Follow};
@@ -59,6 +61,7 @@ pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
             per_second: 5.0,
             burst: 5,
         },
+        metrics: MetricsConfig::default(),
     })
 }
 

@@ -40,9 +40,11 @@ pub use auth::{
 pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::{About, run};
 pub use clock::Clock;
-pub use config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
+pub use config::{
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig,
+};
 pub use error::{Error, Result};
-pub use logging::log_subscriber;
+pub use logging::{LogFormat, log_subscriber};
 pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;

@@ -62,9 +62,11 @@ fn logs() -> String {
     let captured = CAPTURED.get_or_init(|| {
         let captured = Captured::default();
         let writer = captured.clone();
-        glimbot::log_subscriber("trace", false, move || writer.clone())
-            .try_init()
-            .unwrap();
+        glimbot::log_subscriber("trace", glimbot::LogFormat::Text, false, move || {
+            writer.clone()
+        })
+        .try_init()
+        .unwrap();
         captured
     });
     String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()

@@ -197,6 +197,7 @@ impl BotSetup {
                 per_second: 100_000.0,
                 burst: 1000,
             },
+            metrics: glimbot::MetricsConfig::default(),
         }
     }
 }

@@ -51,6 +51,7 @@ fn config(base_url: &str, channels: usize) -> Config {
             per_second: 1.0,
             burst: 3,
         },
+        metrics: glimbot::MetricsConfig::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 pub mod queries;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use graphql_client::GraphQLQuery;
 use reqwest::StatusCode;
@@ -14,6 +14,7 @@ use crate::auth::Credentials;
 use crate::backoff::{Backoff, retry};
 use crate::error::{Error, Result};
 use crate::http::{read_body, send};
+use crate::metrics::{ApiOutcome, Metrics};
 use crate::protocol::GRAPH_PATH;
 use crate::secret::Secret;
 
@@ -29,6 +30,7 @@ pub struct Api {
     http: reqwest::Client,
     graph_url: Url,
     credentials: Arc<Credentials>,
+    metrics: Metrics,
 }
 
 impl Api {
@@ -50,7 +52,14 @@ impl Api {
             http: crate::http::client()?,
             graph_url,
             credentials,
+            metrics: Metrics::disabled(),
         })
+    }
+
+    /// Counts each request in `metrics`.
+    pub(crate) fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The credentials requests are made with.
@@ -65,6 +74,14 @@ impl Api {
     /// [`Error::GraphQl`] with the server's messages when the operation reports errors,
     /// [`Error::Auth`] when the server refuses even a new token, transport errors and timeouts.
     pub async fn run<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData> {
+        let started = Instant::now();
+        let answer = self.answer::<Q>(variables).await;
+        self.metrics
+            .api_request(ApiOutcome::of(&answer), started.elapsed());
+        answer
+    }
+
+    async fn answer<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData> {
         let body = Q::build_query(variables);
         let mut token = self.credentials.access_token().await?;
         let mut response = self.post(&body, &token).await?;

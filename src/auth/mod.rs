@@ -25,6 +25,7 @@ use crate::backoff::{Backoff, retry};
 use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
+use crate::metrics::Metrics;
 use crate::secret::Secret;
 pub use login::Browser;
 pub use oauth::OAuthApp;
@@ -66,6 +67,7 @@ pub struct Credentials {
     current: Mutex<Option<Held>>,
     /// Whether the newest token is only in memory because the store refused it.
     unsaved: AtomicBool,
+    metrics: Metrics,
 }
 
 impl Credentials {
@@ -80,7 +82,14 @@ impl Credentials {
             options,
             current: Mutex::new(None),
             unsaved: AtomicBool::new(false),
+            metrics: Metrics::disabled(),
         })
+    }
+
+    /// Counts refreshes and logins in `metrics`.
+    pub(crate) fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The application these credentials belong to.
@@ -159,7 +168,9 @@ impl Credentials {
     /// hand, so a login that fails leaves the next run what there was.
     async fn renew(&self, old: Option<&Held>) -> Result<Token> {
         if self.options.flow == Flow::ClientCredentials {
-            return self.retrying(|| self.client.client_credentials()).await;
+            let token = self.retrying(|| self.client.client_credentials()).await?;
+            self.metrics.logged_in();
+            return Ok(token);
         }
         let Some(refresh_token) = old.and_then(|held| held.token.refresh_token.clone()) else {
             return self.login().await;
@@ -169,6 +180,7 @@ impl Credentials {
                 // Keep the newest refresh token, and the old one if the server sent none.
                 fresh.refresh_token.get_or_insert(refresh_token);
                 tracing::info!("access token refreshed");
+                self.metrics.token_refreshed();
                 Ok(fresh)
             }
             Err(Error::OAuth { error, .. }) => {
@@ -180,7 +192,9 @@ impl Credentials {
     }
 
     async fn login(&self) -> Result<Token> {
-        login::login(&self.client, &self.options.browser, self.options.timeout).await
+        let token = login::login(&self.client, &self.options.browser, self.options.timeout).await?;
+        self.metrics.logged_in();
+        Ok(token)
     }
 
     /// Runs a token request, trying again with backoff while it fails for a transient cause.

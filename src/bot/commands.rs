@@ -157,6 +157,11 @@ impl Commands {
         }
     }
 
+    /// The commands' names, in the order [`invoked`](Self::invoked) numbers them.
+    pub(crate) fn names(&self) -> Vec<&str> {
+        self.commands.iter().map(|c| c.name.as_str()).collect()
+    }
+
     /// The commands a user may run, e.g. `Commands: !commands, !ping`.
     pub(crate) fn list(&self, moderator: bool) -> String {
         let names: Vec<String> = self
@@ -168,16 +173,18 @@ impl Commands {
         format!("Commands: {}", names.join(", "))
     }
 
-    /// The run of the command a message invokes, if it is one the author may use now (and
-    /// that use starts its cooldowns).
+    /// The run of the command a message invokes, and the command's place in
+    /// [`names`](Self::names), if it is one the author may use now (and that use starts its
+    /// cooldowns).
     pub(crate) fn invoked(
         &self,
         ctx: &Context,
         message: &ChatMessage,
         cooldowns: &mut Cooldowns,
-    ) -> Option<Invoked> {
+    ) -> Option<(usize, Invoked)> {
         let Invocation { name, args } = parse_invocation(&message.text, &self.prefix)?;
-        let command = self.commands.iter().find(|c| c.answers_to(&name))?;
+        let index = self.commands.iter().position(|c| c.answers_to(&name))?;
+        let command = &self.commands[index];
         if command.moderators_only && !(message.author_is_moderator || message.author_is_streamer) {
             tracing::debug!(command = %command.name, user = %message.author.username, "ignored: moderators only");
             return None;
@@ -200,6 +207,6 @@ impl Commands {
             args,
             prefix: self.prefix.clone(),
         };
-        Some((command.run)(call))
+        Some((index, (command.run)(call)))
     }
 }

@@ -34,6 +34,7 @@ use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, Token
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::{Metrics, MetricsListener};
 use crate::socket::{self, SocketOptions};
 use router::Router;
 use start::{reachable, stopped_before};
@@ -76,6 +77,7 @@ pub struct BotBuilder {
     deadline: Duration,
     clock: Clock,
     queued_events: usize,
+    metrics_listener: Option<MetricsListener>,
 }
 
 impl std::fmt::Debug for BotBuilder {
@@ -138,6 +140,13 @@ impl BotBuilder {
         self
     }
 
+    /// Serves the metrics on a listener already bound, instead of binding `metrics.listen`
+    /// at start: a caller that binds port 0 learns the port before the bot runs.
+    pub fn metrics_listener(mut self, listener: MetricsListener) -> Self {
+        self.metrics_listener = Some(listener);
+        self
+    }
+
     /// Wraps the handler: dev mode counts the events the bot has finished with.
     #[cfg(feature = "sim")]
     pub(crate) fn wrap_handler(
@@ -184,14 +193,18 @@ impl BotBuilder {
             browser: self.browser,
             ..LoginOptions::default()
         };
-        let credentials = Arc::new(Credentials::new(app, store, options)?);
+        let commands =
+            commands::Commands::new(config.bot.prefix.clone(), self.commands, self.clock.clone());
+        let metrics = match self.metrics_listener.is_some() || config.metrics.listen.is_some() {
+            true => Metrics::new(&config.bot.channels, &commands.names()),
+            false => Metrics::disabled(),
+        };
+        let credentials = Credentials::new(app, store, options)?.with_metrics(metrics.clone());
         Ok(Bot {
-            api: Api::new(credentials)?,
-            commands: Arc::new(commands::Commands::new(
-                config.bot.prefix.clone(),
-                self.commands,
-                self.clock.clone(),
-            )),
+            api: Api::new(Arc::new(credentials))?.with_metrics(metrics.clone()),
+            commands: Arc::new(commands),
+            metrics,
+            metrics_listener: self.metrics_listener,
             clock: self.clock,
             handler: self.handler,
             heartbeat: self.heartbeat,
@@ -216,6 +229,8 @@ pub struct Bot {
     queued_events: usize,
     shutdown: Shutdown,
     progress: watch::Sender<Progress>,
+    metrics: Metrics,
+    metrics_listener: Option<MetricsListener>,
 }
 
 impl std::fmt::Debug for Bot {
@@ -239,6 +254,7 @@ impl Bot {
             deadline: Duration::from_secs(10),
             clock: Clock::real(),
             queued_events: QUEUED_EVENTS,
+            metrics_listener: None,
         }
     }
 
@@ -264,7 +280,8 @@ impl Bot {
     /// A stop while it starts (even while the login waits for a person) is a clean end too.
     ///
     /// # Errors
-    /// [`Error::Config`] on `glimesh.base_url` when the instance does not answer within 5 s;
+    /// [`Error::Config`] on `metrics.listen` when the metrics cannot be served there (checked
+    /// before anything goes over the network); on `glimesh.base_url` when the instance does not answer within 5 s;
     /// when login fails, a configured channel does not exist, or the server refuses a
     /// subscription. Lost connections are not errors: the bot reconnects.
     pub async fn run(self) -> Result<()> {
@@ -275,7 +292,19 @@ impl Bot {
         outcome
     }
 
-    async fn serve(self, stop: CancellationToken) -> Result<()> {
+    async fn serve(mut self, stop: CancellationToken) -> Result<()> {
+        let listener = match (self.metrics_listener.take(), &self.config.metrics.listen) {
+            (Some(listener), _) => Some(listener),
+            (None, Some(listen)) => Some(MetricsListener::bind(listen).await?),
+            (None, None) => None,
+        };
+        // The listener stops with the bot, whichever way `serve` returns.
+        let serving = stop.child_token();
+        let _stop_serving = serving.clone().drop_guard();
+        let metrics_served = listener.map(|listener| {
+            tracing::info!(address = %listener.local_addr(), "serving metrics");
+            tokio::spawn(listener.serve(self.metrics.clone(), serving))
+        });
         // Each start-up step is dropped when the bot is told to stop, and with it a login that
         // waits for a person: stopping then is a clean end, not a failed login.
         let base_url = &self.config.glimesh.base_url;
@@ -310,11 +339,17 @@ impl Bot {
         let budget = queue::Budget::new(self.queued_events);
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
         let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
-        for (channel, last_seen) in resolved {
+        for (index, (channel, last_seen)) in resolved.into_iter().enumerate() {
+            let channel_metrics = self.metrics.channel(index);
             let limits = &self.config.sending;
             let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
-            let (outbox, sending) =
-                sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
+            let (outbox, sending) = sender::spawn(
+                self.api.clone(),
+                channel.id.clone(),
+                rate,
+                flush.clone(),
+                channel_metrics.clone(),
+            );
             let ctx = Context::new(
                 channel,
                 me.clone(),
@@ -333,6 +368,8 @@ impl Bot {
                 last_seen,
                 cooldowns: cooldown::Cooldowns::default(),
                 progress: self.progress.clone(),
+                metrics: channel_metrics,
+                bot_metrics: self.metrics.clone(),
             };
             workers.push(tokio::spawn(worker.run(work, stop.clone())));
             senders.push(sending);
@@ -341,6 +378,7 @@ impl Bot {
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
             heartbeat: self.heartbeat,
+            metrics: self.metrics.clone(),
         };
         let credentials = Arc::clone(self.api.credentials());
         // The socket hands each event straight to its channel's queue; it returns once stopped.
@@ -348,7 +386,7 @@ impl Bot {
             options,
             credentials,
             Arc::new(subscriptions),
-            Router::new(queues),
+            Router::new(queues, self.metrics.clone()),
             stop.clone(),
         )
         .await;
@@ -367,6 +405,10 @@ impl Bot {
                 "messages still queued {} s after the stop were not sent",
                 FLUSH_LIMIT.as_secs_f32()
             );
+        }
+        if let Some(served) = metrics_served {
+            // Cancelled with `stop`, it closes its port within half a second.
+            let _ = served.await;
         }
         tracing::info!("stopped");
         outcome

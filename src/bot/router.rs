@@ -2,16 +2,18 @@
 
 use crate::bot::queue;
 use crate::bot::subscriptions::{ChannelSubscriptions, Event};
+use crate::metrics::Metrics;
 use crate::socket::{Deliver, Delivery};
 
 /// The channels' queues, in channel order.
 pub(super) struct Router {
     queues: Vec<queue::Sender<Delivery<Event>>>,
+    metrics: Metrics,
 }
 
 impl Router {
-    pub(super) fn new(queues: Vec<queue::Sender<Delivery<Event>>>) -> Self {
-        Self { queues }
+    pub(super) fn new(queues: Vec<queue::Sender<Delivery<Event>>>, metrics: Metrics) -> Self {
+        Self { queues, metrics }
     }
 }
 
@@ -20,9 +22,14 @@ impl Deliver<Event> for Router {
     async fn deliver(&mut self, delivery: Delivery<Event>) -> bool {
         let (Delivery::Subscribed(index) | Delivery::Event(index, _)) = delivery;
         let (channel, _) = ChannelSubscriptions::owner(index);
-        match self.queues.get(channel) {
-            Some(queue) => queue.send(delivery).await.is_ok(),
-            None => true,
+        let Some(queue) = self.queues.get(channel) else {
+            return true;
+        };
+        let event = matches!(delivery, Delivery::Event(..));
+        let taken = queue.send(delivery).await.is_ok();
+        if taken && event {
+            self.metrics.event_queued();
         }
+        taken
     }
 }

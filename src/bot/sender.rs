@@ -12,6 +12,7 @@ use crate::api::queries::{CreateChatMessage, create_chat_message};
 use crate::bot::split::{MAX_MESSAGE_GRAPHEMES, split_message};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::metrics::ChannelMetrics;
 
 /// How many messages may wait in one channel's queue before `send` waits for room.
 const QUEUE: usize = 1024;
@@ -26,6 +27,7 @@ struct Outgoing {
 #[derive(Clone)]
 pub(crate) struct Outbox {
     tx: mpsc::Sender<Outgoing>,
+    metrics: ChannelMetrics,
 }
 
 impl Outbox {
@@ -41,6 +43,8 @@ impl Outbox {
             .send(Outgoing { parts, done })
             .await
             .map_err(|_| Error::Stopped("the message was not queued"))?;
+        self.metrics
+            .send_queue_depth(self.tx.max_capacity() - self.tx.capacity());
         outcome
             .await
             .unwrap_or(Err(Error::Stopped("the message was not sent")))
@@ -69,8 +73,8 @@ impl RateLimit {
         }
     }
 
-    /// Waits until one more message may go.
-    pub(crate) async fn acquire(&mut self) {
+    /// Waits until one more message may go; returns how long it waited.
+    pub(crate) async fn acquire(&mut self) -> Duration {
         let now = self.clock.instant();
         self.tokens =
             (self.tokens + (now - self.refilled).as_secs_f64() * self.per_second).min(self.burst);
@@ -81,8 +85,11 @@ impl RateLimit {
             self.clock.sleep_until(now + wait).await;
             self.refilled = now + wait;
             self.tokens = 1.0;
+            self.tokens -= 1.0;
+            return wait;
         }
         self.tokens -= 1.0;
+        Duration::ZERO
     }
 }
 
@@ -93,7 +100,9 @@ pub(crate) fn spawn(
     channel_id: String,
     mut rate: RateLimit,
     flush: CancellationToken,
+    metrics: ChannelMetrics,
 ) -> (Outbox, tokio::task::JoinHandle<()>) {
+    let outbox_metrics = metrics.clone();
     let (tx, mut rx) = mpsc::channel::<Outgoing>(QUEUE);
     let task = tokio::spawn(async move {
         loop {
@@ -107,9 +116,10 @@ pub(crate) fn spawn(
             let Some(Outgoing { parts, done }) = outgoing else {
                 break;
             };
+            metrics.send_queue_depth(rx.len());
             let mut outcome = Ok(());
             for part in parts {
-                rate.acquire().await;
+                metrics.rate_limit_waited(rate.acquire().await);
                 let variables = create_chat_message::Variables {
                     channel_id: channel_id.clone(),
                     message: create_chat_message::ChatMessageInput {
@@ -121,11 +131,16 @@ pub(crate) fn spawn(
                     outcome = Err(e);
                     break;
                 }
+                metrics.message_sent();
             }
             let _ = done.send(outcome);
         }
     });
-    (Outbox { tx }, task)
+    let outbox = Outbox {
+        tx,
+        metrics: outbox_metrics,
+    };
+    (outbox, task)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod seen;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tokio::sync::{Semaphore, watch};
@@ -21,6 +21,7 @@ use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
 use crate::bot::{Context, Handler};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
+use crate::metrics::{ChannelMetrics, EventKind, Metrics};
 use crate::model::ChatMessage;
 use crate::socket::Delivery;
 use seen::Seen;
@@ -42,6 +43,10 @@ pub(crate) struct Worker {
     pub(crate) cooldowns: Cooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
     pub(crate) progress: watch::Sender<Progress>,
+    /// What the worker counts for its channel.
+    pub(crate) metrics: ChannelMetrics,
+    /// The bot's metrics, for the events queued across channels.
+    pub(crate) bot_metrics: Metrics,
 }
 
 /// How far a bot has come: channels ready, and the newest message handled.
@@ -71,7 +76,8 @@ impl Worker {
         stop: CancellationToken,
     ) {
         let name = Escaped(&self.ctx.channel().streamer.username).to_string();
-        let span = tracing::info_span!("channel", %name);
+        // Not `name`: the JSON log format names each span with that key.
+        let span = tracing::info_span!("channel", channel = %name);
         let deadline = self.deadline;
         let mut state = Subscription {
             acknowledged: [false; Kind::ALL.len()],
@@ -101,6 +107,9 @@ impl Worker {
                         },
                     },
                 };
+                if matches!(delivery, Delivery::Event(..)) {
+                    self.bot_metrics.event_dequeued();
+                }
                 let done = self.deliver(delivery, &mut state, &stop);
                 tokio::pin!(done);
                 if (&mut done).now_or_never().is_some() {
@@ -137,6 +146,7 @@ impl Worker {
                     return;
                 }
                 tracing::debug!(first = !state.ready_before, "every topic subscribed");
+                self.metrics.subscribed();
                 if state.ready_before {
                     self.call("reconnect", self.handler.on_reconnect(&self.ctx))
                         .await;
@@ -158,6 +168,11 @@ impl Worker {
     }
 
     async fn event(&mut self, event: Event, seen: &mut Seen) {
+        self.metrics.event_received(match &event {
+            Event::Chat(_) => EventKind::Chat,
+            Event::Follow(_) => EventKind::Follow,
+            Event::ChannelUpdate(_) => EventKind::ChannelUpdate,
+        });
         match event {
             Event::Chat(message) => self.message(message, seen).await,
             Event::Follow(follow) => {
@@ -202,10 +217,11 @@ impl Worker {
     async fn handle_message(&mut self, message: &ChatMessage) {
         self.call("message", self.handler.on_message(&self.ctx, message))
             .await;
-        if let Some(command) = self
-            .commands
-            .invoked(&self.ctx, message, &mut self.cooldowns)
+        if let Some((index, command)) =
+            self.commands
+                .invoked(&self.ctx, message, &mut self.cooldowns)
         {
+            self.metrics.command_run(index);
             self.call("command", command).await;
         }
     }
@@ -216,29 +232,20 @@ impl Worker {
             Some(running) => running.acquire().await.ok(),
             None => None,
         };
+        let started = Instant::now();
         let outcome = AssertUnwindSafe(method).catch_unwind().await;
-        report(&self.ctx, &*self.handler, what, outcome).await;
-    }
-}
-
-/// Sends a failed or panicked handler's error to `on_error`.
-async fn report(
-    ctx: &Context,
-    handler: &dyn Handler,
-    what: &'static str,
-    outcome: std::thread::Result<Result<()>>,
-) {
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => handler.on_error(ctx, error).await,
-        Err(panic) => {
+        let outcome = outcome.unwrap_or_else(|panic| {
             let text = panic
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "a panic without a message".into());
             tracing::error!(handler = what, panic = %text, "a handler panicked; the bot carries on");
-            handler.on_error(ctx, Error::Panic(text)).await;
+            Err(Error::Panic(text))
+        });
+        self.metrics.handler_finished(started.elapsed(), &outcome);
+        if let Err(error) = outcome {
+            self.handler.on_error(&self.ctx, error).await;
         }
     }
 }

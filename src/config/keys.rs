@@ -5,7 +5,7 @@ use super::diagnostics::suggestion;
 use crate::error::{Error, Result};
 
 /// The sections of the file.
-pub(super) const SECTIONS: [&str; 4] = ["glimesh", "bot", "auth", "sending"];
+pub(super) const SECTIONS: [&str; 5] = ["glimesh", "bot", "auth", "sending", "metrics"];
 
 /// One key of the file, and what to tell a person who gets it wrong.
 #[derive(Clone, Copy)]
@@ -66,17 +66,24 @@ pub(super) const PER_SECOND: Key = Key { section: "sending", name: "per_second",
     wants: "messages per second per channel", example: "1.0" };
 pub(super) const BURST: Key = Key { section: "sending", name: "burst",
     wants: "how many messages may go out at once", example: "3" };
+pub(super) const LISTEN: Key = Key { section: "metrics", name: "listen",
+    wants: "an IP address and port to serve metrics on", example: r#""127.0.0.1:9464""# };
+
+/// The environment variable of the command line's `--log-format`: not a key of the file, but a
+/// `GLIMBOT_` variable all the same.
+pub(crate) const LOG_FORMAT_VARIABLE: &str = "GLIMBOT_LOG_FORMAT";
 
 /// Every key, in the order they are checked.
-pub(super) const ALL: [Key; 11] = [
+pub(super) const ALL: [Key; 12] = [
     BASE_URL, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES,
-    CHANNELS, PREFIX, FLOW, TOKEN_PATH, PER_SECOND, BURST,
+    CHANNELS, PREFIX, FLOW, TOKEN_PATH, PER_SECOND, BURST, LISTEN,
 ];
 
 /// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored
 /// and leave the file's value in force.
 pub(super) fn check_variable_names(names: impl IntoIterator<Item = String>) -> Result<()> {
-    let valid: Vec<String> = ALL.iter().map(Key::env_var).collect();
+    let mut valid: Vec<String> = ALL.iter().map(Key::env_var).collect();
+    valid.push(LOG_FORMAT_VARIABLE.to_owned());
     let valid: Vec<&str> = valid.iter().map(String::as_str).collect();
     for name in names {
         if name.starts_with("GLIMBOT_") && !valid.contains(&name.as_str()) {

@@ -22,6 +22,7 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use diagnostics::syntax_error;
+pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
 use values::{Raw, Values, file_values};
 
@@ -36,6 +37,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// How fast the bot may send.
     pub sending: SendingConfig,
+    /// Whether and where the bot serves its metrics.
+    pub metrics: MetricsConfig,
 }
 
 /// The `[glimesh]` section: where the instance is and who the bot's application is.
@@ -78,6 +81,14 @@ pub struct SendingConfig {
     pub per_second: f64,
     /// How many messages may go out at once before the rate applies.
     pub burst: u32,
+}
+
+/// The `[metrics]` section: the HTTP listener of `/metrics`, `/healthz` and `/readyz`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricsConfig {
+    /// The address to listen on, such as `127.0.0.1:9464`; `None` (the default) serves nothing.
+    /// Checked when the bot binds it, before it connects.
+    pub listen: Option<String>,
 }
 
 /// How a bot gets its token.

@@ -63,6 +63,8 @@ fn a_full_file_parses_to_the_expected_config() {
         [sending]
         per_second = 2
         burst = 5
+        [metrics]
+        listen = "127.0.0.1:9464"
     "#;
     let expected = Config {
         glimesh: GlimeshConfig {
@@ -83,6 +85,9 @@ fn a_full_file_parses_to_the_expected_config() {
         sending: SendingConfig {
             per_second: 2.0,
             burst: 5,
+        },
+        metrics: MetricsConfig {
+            listen: Some("127.0.0.1:9464".into()),
         },
     };
     assert_eq!(Config::from_toml(text, |_| None).unwrap(), expected);

@@ -7,7 +7,7 @@ use url::Url;
 use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
-use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
+use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig};
 use crate::error::Result;
 use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
 use crate::secret::Secret;
@@ -32,6 +32,9 @@ pub(super) fn build(values: &Values) -> Result<Config> {
         bot: bot(values)?,
         auth,
         sending: sending(values)?,
+        metrics: MetricsConfig {
+            listen: values.string(&keys::LISTEN)?,
+        },
     })
 }
 

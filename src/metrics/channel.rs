@@ -74,7 +74,8 @@ impl ChannelMetrics {
         }
     }
 
-    /// Counts messages missed while disconnected: `delivered` late, `skipped` as too old.
+    /// Counts messages missed while disconnected: `delivered` late, `skipped` because the gap
+    /// was longer than a catch-up reads.
     pub fn caught_up(&self, delivered: u64, skipped: u64) {
         if let Some(c) = &self.0 {
             c.catch_up_delivered.inc_by(delivered);

@@ -147,7 +147,7 @@ impl ChannelFamilies {
         let catch_up = counters(
             registry,
             "catch_up_messages",
-            "Messages missed while disconnected, delivered late or skipped as too old",
+            "Messages missed while disconnected, delivered late or skipped as lost in a gap too long",
         );
         let subscribed = Family::default();
         registry.register(

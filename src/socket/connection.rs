@@ -14,6 +14,7 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::backoff::Backoff;
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use crate::protocol::SOCKET_PATH;
 use crate::socket::session::{Delivery, Received, Session, SessionError, Subscriptions};
 
@@ -35,6 +36,8 @@ pub(crate) struct SocketOptions {
     pub(crate) base_url: Url,
     /// How often to send a heartbeat; the server drops sockets silent for 60 s.
     pub(crate) heartbeat: Duration,
+    /// Where the socket counts its connections.
+    pub(crate) metrics: Metrics,
 }
 
 /// How one connection ended.
@@ -70,6 +73,7 @@ pub(crate) async fn run<S: Subscriptions>(
     let mut subscribed_before = false;
     // The token given in place of one the socket refused, until a socket accepts it.
     let mut replacement = None;
+    let mut connected_before = false;
     loop {
         let token = match credentials.access_token().await {
             Ok(token) => token,
@@ -91,11 +95,17 @@ pub(crate) async fn run<S: Subscriptions>(
             ended = connect(&url) => match ended {
                 Ok(socket) => {
                     tracing::info!(url = %shown, "socket connected");
+                    options.metrics.socket_connected();
+                    if connected_before {
+                        options.metrics.reconnected();
+                    }
+                    connected_before = true;
                     replacement = None;
                     let mut connection = Connection { session: Session::new(Arc::clone(&subscriptions)), out: &mut out, stop: &stop, options: &options, subscribed: false };
                     let span = tracing::info_span!("socket", url = %shown);
                     let ended = connection.serve(socket, &mut backoff).instrument(span).await;
                     subscribed_before |= connection.subscribed;
+                    options.metrics.socket_lost();
                     ended
                 }
                 Err(ended) => ended,

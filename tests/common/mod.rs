@@ -264,6 +264,7 @@ pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
             per_second: 200.0,
             burst: 20,
         },
+        metrics: glimbot::MetricsConfig::default(),
     }
 }
 

@@ -24,6 +24,8 @@ struct Missed {
     messages: Vec<ChatMessage>,
     /// Whether the instance's ids went backwards since the last message seen.
     new_history: bool,
+    /// At most how many messages were lost because the gap was longer than a catch-up reads.
+    lost: u64,
 }
 
 impl Worker {
@@ -61,6 +63,8 @@ impl Worker {
             );
             seen.start_new_history();
         }
+        self.metrics
+            .caught_up(missed.messages.len() as u64, missed.lost);
         for message in missed.messages {
             self.message(message, seen).await;
         }
@@ -115,12 +119,15 @@ impl Worker {
                 return Ok(Missed {
                     messages: missed,
                     new_history,
+                    lost: 0,
                 });
             }
             before = page.page_info.start_cursor;
         }
         let new_history = new_history.unwrap_or(false);
         let oldest_read = missed.last().and_then(ChatMessage::seq).unwrap_or(newest);
+        // Ids are shared by every channel of the instance: at most this many are lost.
+        let unread_ids = oldest_read.saturating_sub(newest.saturating_add(1));
         if new_history {
             tracing::error!(
                 read = missed.len(),
@@ -128,12 +135,11 @@ impl Worker {
                 "the new history is longer than a catch-up reads; its older messages are lost"
             );
         } else {
-            // Ids are shared by every channel of the instance: at most this many are lost.
             tracing::error!(
                 read = missed.len(),
                 after_id = newest,
                 before_id = oldest_read,
-                unread_ids = oldest_read.saturating_sub(newest.saturating_add(1)),
+                unread_ids,
                 "the gap is longer than a catch-up reads; the older messages in it are lost"
             );
         }
@@ -141,6 +147,8 @@ impl Worker {
         Ok(Missed {
             messages: missed,
             new_history,
+            // A new history's ids say nothing of how many are lost.
+            lost: if new_history { 0 } else { unread_ids },
         })
     }
 }
