@@ -232,7 +232,8 @@ impl Worker {
             Some(running) => running.acquire().await.ok(),
             None => None,
         };
-        let started = Instant::now();
+        // Reading the clock costs on every event; only kept metrics pay it.
+        let started = self.metrics.is_enabled().then(Instant::now);
         let outcome = AssertUnwindSafe(method).catch_unwind().await;
         let outcome = outcome.unwrap_or_else(|panic| {
             let text = panic
@@ -243,7 +244,9 @@ impl Worker {
             tracing::error!(handler = what, panic = %text, "a handler panicked; the bot carries on");
             Err(Error::Panic(text))
         });
-        self.metrics.handler_finished(started.elapsed(), &outcome);
+        if let Some(started) = started {
+            self.metrics.handler_finished(started.elapsed(), &outcome);
+        }
         if let Err(error) = outcome {
             self.handler.on_error(&self.ctx, error).await;
         }

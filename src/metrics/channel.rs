@@ -20,6 +20,11 @@ use crate::error::{Error, Result};
 pub struct ChannelMetrics(pub(super) Option<Arc<ChannelInstruments>>);
 
 impl ChannelMetrics {
+    /// Whether these metrics count anything: callers skip measuring what would not be kept.
+    pub fn is_enabled(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Counts an event received on the socket.
     pub fn event_received(&self, kind: EventKind) {
         if let Some(c) = &self.0 {
