@@ -9,7 +9,7 @@ use std::time::Duration;
 use glimbot::sim::{BOT, Sim, SimOptions, VIEWER, World};
 use glimbot::{
     AuthConfig, BotConfig, Browser, Config, Credentials, FileStore, Flow, GlimeshConfig,
-    LoginOptions, OAuthApp, SendingConfig,
+    LoginOptions, OAuthApp, SendingConfig, StateConfig,
 };
 use tempfile::TempDir;
 
@@ -197,6 +197,7 @@ impl BotSetup {
                 per_second: 100_000.0,
                 burst: 1000,
             },
+            state: StateConfig::default(),
         }
     }
 }

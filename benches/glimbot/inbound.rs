@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use glimbot::{
     AuthConfig, Bot, BotConfig, ChatMessage, Config, Context, Flow, GlimeshConfig, Handler,
-    MemoryStore, Secret, SendingConfig, Token, TokenStore, async_trait,
+    MemoryStore, Secret, SendingConfig, State, StateConfig, Token, TokenStore, async_trait,
 };
 use tokio::sync::Notify;
 
@@ -51,6 +51,7 @@ fn config(base_url: &str, channels: usize) -> Config {
             per_second: 1.0,
             burst: 3,
         },
+        state: StateConfig::default(),
     }
 }
 
@@ -72,6 +73,7 @@ async fn run_bot(base_url: &str, channels: usize, handler: impl Handler, done: &
     let bot = Bot::builder(config(base_url, channels))
         .handler(handler)
         .token_store(saved_token().await)
+        .state(State::in_memory())
         .heartbeat(NO_HEARTBEAT)
         .build()
         .expect("building the bot");

@@ -35,6 +35,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::socket::{self, SocketOptions};
+use crate::state::State;
 use router::Router;
 use start::{reachable, stopped_before};
 use subscriptions::ChannelSubscriptions;
@@ -76,6 +77,7 @@ pub struct BotBuilder {
     deadline: Duration,
     clock: Clock,
     queued_events: usize,
+    state: Option<State>,
 }
 
 impl std::fmt::Debug for BotBuilder {
@@ -138,6 +140,14 @@ impl BotBuilder {
         self
     }
 
+    /// The state the bot keeps across restarts; by default the SQLite file `state.path` names
+    /// (see [`State::default_path`]), opened when the bot starts. Tests pass
+    /// [`State::in_memory`], or a [`State::open`] file to run a bot twice on.
+    pub fn state(mut self, state: State) -> Self {
+        self.state = Some(state);
+        self
+    }
+
     /// Wraps the handler: dev mode counts the events the bot has finished with.
     #[cfg(feature = "sim")]
     pub(crate) fn wrap_handler(
@@ -197,6 +207,7 @@ impl BotBuilder {
             heartbeat: self.heartbeat,
             deadline: self.deadline,
             queued_events: self.queued_events,
+            state: self.state,
             shutdown: Shutdown::default(),
             progress: watch::Sender::new(Progress::default()),
             config,
@@ -214,6 +225,8 @@ pub struct Bot {
     deadline: Duration,
     clock: Clock,
     queued_events: usize,
+    /// `None` until the bot runs and opens the configured file.
+    state: Option<State>,
     shutdown: Shutdown,
     progress: watch::Sender<Progress>,
 }
@@ -239,6 +252,7 @@ impl Bot {
             deadline: Duration::from_secs(10),
             clock: Clock::real(),
             queued_events: QUEUED_EVENTS,
+            state: None,
         }
     }
 
@@ -264,6 +278,7 @@ impl Bot {
     /// A stop while it starts (even while the login waits for a person) is a clean end too.
     ///
     /// # Errors
+    /// [`Error::State`] when the state file cannot be used (checked before any connection);
     /// [`Error::Config`] on `glimesh.base_url` when the instance does not answer within 5 s;
     /// when login fails, a configured channel does not exist, or the server refuses a
     /// subscription. Lost connections are not errors: the bot reconnects.
@@ -276,6 +291,11 @@ impl Bot {
     }
 
     async fn serve(self, stop: CancellationToken) -> Result<()> {
+        // A state file the bot cannot use stops it before it connects anywhere.
+        let state = match &self.state {
+            Some(state) => state.clone(),
+            None => State::open_configured(&self.config).await?,
+        };
         // Each start-up step is dropped when the bot is told to stop, and with it a login that
         // waits for a person: stopping then is a clean end, not a failed login.
         let base_url = &self.config.glimesh.base_url;
@@ -315,12 +335,14 @@ impl Bot {
             let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
             let (outbox, sending) =
                 sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
+            let channel_state = state.channel(&channel.id);
             let ctx = Context::new(
                 channel,
                 me.clone(),
                 self.api.clone(),
                 outbox,
                 Arc::clone(&self.commands),
+                channel_state,
             );
             let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {

@@ -5,7 +5,7 @@ use super::diagnostics::suggestion;
 use crate::error::{Error, Result};
 
 /// The sections of the file.
-pub(super) const SECTIONS: [&str; 4] = ["glimesh", "bot", "auth", "sending"];
+pub(super) const SECTIONS: [&str; 5] = ["glimesh", "bot", "auth", "sending", "state"];
 
 /// One key of the file, and what to tell a person who gets it wrong.
 #[derive(Clone, Copy)]
@@ -66,11 +66,14 @@ pub(super) const PER_SECOND: Key = Key { section: "sending", name: "per_second",
     wants: "messages per second per channel", example: "1.0" };
 pub(super) const BURST: Key = Key { section: "sending", name: "burst",
     wants: "how many messages may go out at once", example: "3" };
+pub(super) const STATE_PATH: Key = Key { section: "state", name: "path",
+    wants: "the state file's path", example: r#""state.sqlite3""# };
 
 /// Every key, in the order they are checked.
-pub(super) const ALL: [Key; 11] = [
+pub(super) const ALL: [Key; 12] = [
     BASE_URL, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES,
     CHANNELS, PREFIX, FLOW, TOKEN_PATH, PER_SECOND, BURST,
+    STATE_PATH,
 ];
 
 /// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored

@@ -36,6 +36,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// How fast the bot may send.
     pub sending: SendingConfig,
+    /// Where the bot keeps its state.
+    pub state: StateConfig,
 }
 
 /// The `[glimesh]` section: where the instance is and who the bot's application is.
@@ -78,6 +80,14 @@ pub struct SendingConfig {
     pub per_second: f64,
     /// How many messages may go out at once before the rate applies.
     pub burst: u32,
+}
+
+/// The `[state]` section.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateConfig {
+    /// The SQLite file of the bot's [`State`](crate::State); `None` is the default,
+    /// [`State::default_path`](crate::State::default_path).
+    pub path: Option<PathBuf>,
 }
 
 /// How a bot gets its token.

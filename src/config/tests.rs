@@ -63,6 +63,8 @@ fn a_full_file_parses_to_the_expected_config() {
         [sending]
         per_second = 2
         burst = 5
+        [state]
+        path = "/var/lib/bot/state.sqlite3"
     "#;
     let expected = Config {
         glimesh: GlimeshConfig {
@@ -84,6 +86,9 @@ fn a_full_file_parses_to_the_expected_config() {
             per_second: 2.0,
             burst: 5,
         },
+        state: StateConfig {
+            path: Some("/var/lib/bot/state.sqlite3".into()),
+        },
     };
     assert_eq!(Config::from_toml(text, |_| None).unwrap(), expected);
 }
@@ -97,6 +102,7 @@ fn optional_keys_take_their_defaults() {
     assert_eq!(config.bot.prefix, "!");
     assert_eq!(config.auth.flow, Flow::AuthorizationCode);
     assert_eq!(config.auth.token_path, None);
+    assert_eq!(config.state.path, None);
     assert_eq!(
         config.sending,
         SendingConfig {

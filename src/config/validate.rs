@@ -7,7 +7,7 @@ use url::Url;
 use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
-use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig};
+use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig, StateConfig};
 use crate::error::Result;
 use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
 use crate::secret::Secret;
@@ -32,6 +32,7 @@ pub(super) fn build(values: &Values) -> Result<Config> {
         bot: bot(values)?,
         auth,
         sending: sending(values)?,
+        state: state(values)?,
     })
 }
 
@@ -106,15 +107,25 @@ fn auth(values: &Values) -> Result<AuthConfig> {
             )));
         }
     };
-    let token_path = values.string(&keys::TOKEN_PATH)?;
-    if token_path.as_deref() == Some("") {
-        let message = "is empty; set a file path, or remove it for the default";
-        return Err(keys::TOKEN_PATH.error(message));
-    }
     Ok(AuthConfig {
         flow,
-        token_path: token_path.map(PathBuf::from),
+        token_path: file_path(values, &keys::TOKEN_PATH)?,
     })
+}
+
+fn state(values: &Values) -> Result<StateConfig> {
+    Ok(StateConfig {
+        path: file_path(values, &keys::STATE_PATH)?,
+    })
+}
+
+/// A file's path, when one is given; an empty one is a mistake, not the default.
+fn file_path(values: &Values, key: &Key) -> Result<Option<PathBuf>> {
+    let path = values.string(key)?;
+    if path.as_deref() == Some("") {
+        return Err(key.error("is empty; set a file path, or remove it for the default"));
+    }
+    Ok(path.map(PathBuf::from))
 }
 
 fn sending(values: &Values) -> Result<SendingConfig> {

@@ -264,6 +264,7 @@ pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
             per_second: 200.0,
             burst: 20,
         },
+        state: glimbot::StateConfig::default(),
     }
 }
 
@@ -349,6 +350,7 @@ pub async fn start_bot_with(
     let builder = glimbot::Bot::builder(config)
         .handler(Recorder(tx))
         .token_store(glimbot::MemoryStore::new())
+        .state(glimbot::State::in_memory())
         .browser(following_browser());
     let bot = customize(builder).build().unwrap();
     let shutdown = bot.shutdown();
