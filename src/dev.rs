@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, watch};
 use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
 use crate::config::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig, StateConfig,
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, ResumeConfig, SendingConfig, StateConfig,
 };
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
@@ -63,6 +63,7 @@ pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
             burst: 5,
         },
         state: StateConfig::default(),
+        resume: ResumeConfig::default(),
     })
 }
 

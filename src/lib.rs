@@ -40,7 +40,9 @@ pub use auth::{
 pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::{About, run};
 pub use clock::Clock;
-pub use config::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig, StateConfig};
+pub use config::{
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, ResumeConfig, SendingConfig, StateConfig,
+};
 pub use error::{Error, Result};
 pub use logging::log_subscriber;
 pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListener};

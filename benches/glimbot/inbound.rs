@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use glimbot::{
     AuthConfig, Bot, BotConfig, ChatMessage, Config, Context, Flow, GlimeshConfig, Handler,
-    MemoryStore, Secret, SendingConfig, State, StateConfig, Token, TokenStore, async_trait,
+    MemoryStore, ResumeConfig, Secret, SendingConfig, State, StateConfig, Token, TokenStore,
+    async_trait,
 };
 use tokio::sync::Notify;
 
@@ -52,6 +53,7 @@ fn config(base_url: &str, channels: usize) -> Config {
             burst: 3,
         },
         state: StateConfig::default(),
+        resume: ResumeConfig::default(),
     }
 }
 

@@ -336,6 +336,9 @@ impl Bot {
             let (outbox, sending) =
                 sender::spawn(self.api.clone(), channel.id.clone(), rate, flush.clone());
             let channel_state = state.channel(&channel.id);
+            let resume = worker::ResumePoint::read(&channel_state, last_seen).await?;
+            let checkpoint =
+                worker::Checkpoint::new(channel_state.clone(), self.config.resume.clone());
             let ctx = Context::new(
                 channel,
                 me.clone(),
@@ -352,7 +355,8 @@ impl Bot {
                 running: running.clone(),
                 catch_ups: Arc::clone(&catch_ups),
                 deadline: self.deadline,
-                last_seen,
+                resume,
+                checkpoint,
                 cooldowns: cooldown::Cooldowns::default(),
                 progress: self.progress.clone(),
             };

@@ -5,7 +5,7 @@ use super::diagnostics::suggestion;
 use crate::error::{Error, Result};
 
 /// The sections of the file.
-pub(super) const SECTIONS: [&str; 5] = ["glimesh", "bot", "auth", "sending", "state"];
+pub(super) const SECTIONS: [&str; 6] = ["glimesh", "bot", "auth", "sending", "state", "resume"];
 
 /// One key of the file, and what to tell a person who gets it wrong.
 #[derive(Clone, Copy)]
@@ -68,12 +68,18 @@ pub(super) const BURST: Key = Key { section: "sending", name: "burst",
     wants: "how many messages may go out at once", example: "3" };
 pub(super) const STATE_PATH: Key = Key { section: "state", name: "path",
     wants: "the state file's path", example: r#""state.sqlite3""# };
+pub(super) const CHECKPOINT: Key = Key { section: "resume", name: "checkpoint",
+    wants: "seconds between resume checkpoints", example: "1.0" };
+pub(super) const MAX_AGE: Key = Key { section: "resume", name: "max_age",
+    wants: "the age in seconds past which missed messages are not replayed", example: "600" };
+pub(super) const COMMAND_MAX_AGE: Key = Key { section: "resume", name: "command_max_age",
+    wants: "the age in seconds past which replayed commands do not run", example: "60" };
 
 /// Every key, in the order they are checked.
-pub(super) const ALL: [Key; 12] = [
+pub(super) const ALL: [Key; 15] = [
     BASE_URL, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES,
     CHANNELS, PREFIX, FLOW, TOKEN_PATH, PER_SECOND, BURST,
-    STATE_PATH,
+    STATE_PATH, CHECKPOINT, MAX_AGE, COMMAND_MAX_AGE,
 ];
 
 /// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored

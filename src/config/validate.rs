@@ -1,13 +1,16 @@
 //! The checks of each section's values, and their defaults.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use url::Url;
 
 use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
-use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, SendingConfig, StateConfig};
+use super::{
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, ResumeConfig, SendingConfig, StateConfig,
+};
 use crate::error::Result;
 use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
 use crate::secret::Secret;
@@ -33,6 +36,7 @@ pub(super) fn build(values: &Values) -> Result<Config> {
         auth,
         sending: sending(values)?,
         state: state(values)?,
+        resume: resume(values)?,
     })
 }
 
@@ -116,6 +120,28 @@ fn auth(values: &Values) -> Result<AuthConfig> {
 fn state(values: &Values) -> Result<StateConfig> {
     Ok(StateConfig {
         path: file_path(values, &keys::STATE_PATH)?,
+    })
+}
+
+fn resume(values: &Values) -> Result<ResumeConfig> {
+    let defaults = ResumeConfig::default();
+    Ok(ResumeConfig {
+        checkpoint: seconds(values, &keys::CHECKPOINT, defaults.checkpoint)?,
+        max_age: seconds(values, &keys::MAX_AGE, defaults.max_age)?,
+        command_max_age: seconds(values, &keys::COMMAND_MAX_AGE, defaults.command_max_age)?,
+    })
+}
+
+/// A duration in seconds, `default` when not given.
+fn seconds(values: &Values, key: &Key, default: Duration) -> Result<Duration> {
+    let Some(seconds) = values.number(key)? else {
+        return Ok(default);
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        let (name, example) = (key.name, key.example);
+        key.error(format!(
+            "{seconds} is not a number of seconds of 0 or more; e.g. {name} = {example}"
+        ))
     })
 }
 

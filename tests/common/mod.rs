@@ -265,6 +265,7 @@ pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
             burst: 20,
         },
         state: glimbot::StateConfig::default(),
+        resume: glimbot::ResumeConfig::default(),
     }
 }
 
