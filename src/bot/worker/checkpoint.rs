@@ -118,3 +118,82 @@ fn age(message: &ChatMessage) -> Duration {
         .to_std()
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::User;
+    use crate::state::State;
+
+    fn message(age: Duration, replayed: bool) -> ChatMessage {
+        ChatMessage {
+            id: "7".into(),
+            text: "!ping".into(),
+            author: User {
+                id: "2".into(),
+                username: "viewer".into(),
+            },
+            author_is_moderator: false,
+            author_is_streamer: false,
+            sent_at: Utc::now().naive_utc() - age,
+            replayed,
+        }
+    }
+
+    fn checkpoint() -> Checkpoint {
+        Checkpoint::new(State::in_memory().global(), ResumeConfig::default())
+    }
+
+    #[test]
+    fn replayed_messages_older_than_max_age_are_counted_not_delivered() {
+        let mut checkpoint = checkpoint();
+        assert!(checkpoint.fresh(&message(Duration::from_secs(590), true)));
+        assert!(!checkpoint.fresh(&message(Duration::from_secs(610), true)));
+        assert!(checkpoint.fresh(&message(Duration::from_secs(3600), false)));
+        assert_eq!(checkpoint.skipped, 1);
+        checkpoint.report_skipped();
+        assert_eq!(checkpoint.skipped, 0);
+    }
+
+    #[test]
+    fn replayed_commands_older_than_command_max_age_do_not_run() {
+        let checkpoint = checkpoint();
+        assert!(checkpoint.may_command(&message(Duration::from_secs(50), true)));
+        assert!(!checkpoint.may_command(&message(Duration::from_secs(70), true)));
+        assert!(checkpoint.may_command(&message(Duration::from_secs(3600), false)));
+    }
+
+    #[tokio::test]
+    async fn the_resume_point_is_the_checkpoint_when_it_is_behind_the_channel() {
+        let state = State::in_memory().channel("1");
+        let fresh = ResumePoint::read(&state, 40)
+            .await
+            .expect("the state in memory");
+        let from_newest = ResumePoint {
+            after: 40,
+            replay_until: 0,
+        };
+        assert_eq!(fresh, from_newest, "a first run replays nothing");
+        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default());
+        checkpoint.write(25).await;
+        let resumed = ResumePoint::read(&state, 40)
+            .await
+            .expect("the state in memory");
+        let expected = ResumePoint {
+            after: 25,
+            replay_until: 40,
+        };
+        assert_eq!(resumed, expected);
+        let ahead = ResumePoint::read(&state, 10)
+            .await
+            .expect("the state in memory");
+        let new_history = ResumePoint {
+            after: 10,
+            replay_until: 0,
+        };
+        assert_eq!(
+            ahead, new_history,
+            "a checkpoint ahead of the channel is ignored"
+        );
+    }
+}
