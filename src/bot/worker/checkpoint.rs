@@ -74,10 +74,11 @@ impl Checkpoint {
     }
 
     /// Writes `handled` unless it is written already; a failed write is logged, and the next
-    /// start replays a little more.
+    /// start replays a little more. 0 (nothing handled since the instance's ids went back to
+    /// the start) is not written: it would replay the channel's whole history.
     pub(crate) async fn write(&mut self, handled: u64) {
         self.written.1 = Instant::now();
-        if handled == self.written.0 {
+        if handled == self.written.0 || handled == 0 {
             return;
         }
         match self.state.set(KEY, &handled).await {
