@@ -14,13 +14,15 @@ use tokio::sync::{mpsc, watch};
 use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
 use crate::config::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig,
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
+    StateConfig,
 };
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::model::{ChannelUpdate, ChatMessage, Follow};
 use crate::secret::Secret;
 use crate::sim::{BOT, ChatLine, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
+use crate::state::State;
 
 /// How long the bot may take to answer the last line before dev mode stops it anyway.
 const ANSWER_WAIT: Duration = Duration::from_secs(30);
@@ -62,6 +64,8 @@ pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
             burst: 5,
         },
         metrics: MetricsConfig::default(),
+        state: StateConfig::default(),
+        resume: ResumeConfig::default(),
     })
 }
 
@@ -92,9 +96,11 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     let info = sim.info().clone();
     let finished = Arc::new(watch::Sender::new(0));
     let counted = Arc::clone(&finished);
-    // Each emulator is a new world that would refuse a token saved by the last one.
+    // Each emulator is a new world that would refuse a token saved by the last one, and whose
+    // channel ids would meet the state of another.
     let bot = setup(Bot::builder(config(&info)?))
         .token_store(MemoryStore::new())
+        .state(State::in_memory())
         .browser(following_browser())
         .wrap_handler(|inner| Arc::new(Counting { inner, counted }))
         .build()?;

@@ -41,7 +41,8 @@ pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
 pub use cli::{About, run};
 pub use clock::Clock;
 pub use config::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig,
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
+    StateConfig,
 };
 pub use error::{Error, Result};
 pub use logging::{LogFormat, log_subscriber};

@@ -41,6 +41,8 @@ pub struct ChatMessage {
     pub author_is_streamer: bool,
     /// When it was sent (UTC).
     pub sent_at: NaiveDateTime,
+    /// Whether it was sent while the bot was stopped, and read back when it started again.
+    pub replayed: bool,
 }
 
 impl ChatMessage {
@@ -78,6 +80,7 @@ impl From<recent_chat_messages::RecentChatMessagesChannelChatMessagesEdgesNode> 
             author_is_moderator: metadata.and_then(|d| d.moderator).unwrap_or(false),
             author_is_streamer: metadata.and_then(|d| d.streamer).unwrap_or(false),
             sent_at: m.inserted_at,
+            replayed: false,
         }
     }
 }

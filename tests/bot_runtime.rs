@@ -316,6 +316,7 @@ async fn a_channel_that_does_not_exist_is_an_error_naming_it() {
     let sim = bot_sim().await;
     let bot = glimbot::Bot::builder(common::config(&sim, &["streamer", "nobody"]))
         .token_store(glimbot::MemoryStore::new())
+        .state(glimbot::State::in_memory())
         .browser(common::following_browser())
         .build()
         .unwrap();

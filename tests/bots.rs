@@ -206,46 +206,39 @@ fn dev_mode_wins_over_an_existing_config() {
     );
 }
 
-#[test]
-fn the_quote_bot_keeps_its_quotes_across_restarts() {
-    let dir = tempfile::tempdir().unwrap();
-    let quotes = dir.path().join("quotes.json");
-    let env = [("QUOTES_FILE", quotes.as_path())];
-    let first = run_bot(
-        QUOTEBOT,
-        dir.path(),
-        &[],
-        "!addquote not allowed\n/as streamer\n!addquote Stay hydrated\n",
-        &env,
-    );
-    assert!(
-        text(&first.stdout).contains("@streamer saved as quote #1"),
-        "{}",
-        text(&first.stdout)
-    );
+/// Runs the quote bot in dev mode with an old quotes file at `old_file` (under `dir`), and
+/// checks that it tells the file's quotes and leaves the file as it was.
+fn assert_old_quotes_told(
+    dir: &std::path::Path,
+    old_file: &std::path::Path,
+    env: &[(&str, &std::path::Path)],
+) {
+    std::fs::create_dir_all(old_file.parent().unwrap()).unwrap();
+    let old_text = r#"["Stay hydrated", "Stretch"]"#;
+    std::fs::write(old_file, old_text).unwrap();
+    let output = run_bot(QUOTEBOT, dir, &[], "!quote 2\n", env);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("glimbot: #2: Stretch"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(old_file).unwrap(), old_text);
+}
 
-    let second = run_bot(QUOTEBOT, dir.path(), &[], "!quote 1\n", &env);
-    let stdout = text(&second.stdout);
-    assert!(stdout.contains("glimbot: #1: Stay hydrated"), "{stdout}");
-    assert!(
-        !stdout.contains("not allowed\n[streamer] glimbot"),
-        "viewers cannot add quotes: {stdout}"
+#[test]
+fn the_quote_bot_imports_the_file_quotes_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_file = dir.path().join("quotes.json");
+    assert_old_quotes_told(
+        dir.path(),
+        &old_file,
+        &[("QUOTES_FILE", old_file.as_path())],
     );
 }
 
 #[test]
-fn the_quote_bot_keeps_its_quotes_in_the_data_directory() {
+fn the_quote_bot_imports_the_quotes_file_in_the_data_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let input = "/as streamer\n!addquote Stay hydrated\n";
-    let output = run_bot(QUOTEBOT, dir.path(), &[], input, &[]);
-    let stdout = text(&output.stdout);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert!(stdout.contains("@streamer saved as quote #1"), "{stdout}");
-    let saved = dir.path().join("data/glimbot/quotebot/quotes.json");
-    let quotes: Vec<String> =
-        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
-    assert_eq!(quotes, ["Stay hydrated"]);
-    assert!(!dir.path().join("quotes.json").exists());
+    let old_file = dir.path().join("data/glimbot/quotebot/quotes.json");
+    assert_old_quotes_told(dir.path(), &old_file, &[]);
 }
 
 /// A config that would work, with one line replaced.

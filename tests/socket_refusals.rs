@@ -60,6 +60,7 @@ async fn a_subscription_refused_at_the_first_start_stops_the_bot() {
     control(&sim, "faults", json!({"refuse_subscriptions": 1})).await;
     let bot = glimbot::Bot::builder(config(&sim, &["streamer"]))
         .token_store(glimbot::MemoryStore::new())
+        .state(glimbot::State::in_memory())
         .browser(following_browser())
         .build()
         .unwrap();

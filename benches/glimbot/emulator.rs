@@ -9,7 +9,7 @@ use std::time::Duration;
 use glimbot::sim::{BOT, Sim, SimOptions, VIEWER, World};
 use glimbot::{
     AuthConfig, BotConfig, Browser, Config, Credentials, FileStore, Flow, GlimeshConfig,
-    LoginOptions, OAuthApp, SendingConfig,
+    LoginOptions, OAuthApp, ResumeConfig, SendingConfig, StateConfig,
 };
 use tempfile::TempDir;
 
@@ -198,6 +198,8 @@ impl BotSetup {
                 burst: 1000,
             },
             metrics: glimbot::MetricsConfig::default(),
+            state: StateConfig::default(),
+            resume: ResumeConfig::default(),
         }
     }
 }

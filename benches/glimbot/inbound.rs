@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use glimbot::{
     AuthConfig, Bot, BotConfig, ChatMessage, Config, Context, Flow, GlimeshConfig, Handler,
-    MemoryStore, Secret, SendingConfig, Token, TokenStore, async_trait,
+    MemoryStore, ResumeConfig, Secret, SendingConfig, State, StateConfig, Token, TokenStore,
+    async_trait,
 };
 use tokio::sync::Notify;
 
@@ -52,6 +53,8 @@ fn config(base_url: &str, channels: usize) -> Config {
             burst: 3,
         },
         metrics: glimbot::MetricsConfig::default(),
+        state: StateConfig::default(),
+        resume: ResumeConfig::default(),
     }
 }
 
@@ -73,6 +76,7 @@ async fn run_bot(base_url: &str, channels: usize, handler: impl Handler, done: &
     let bot = Bot::builder(config(base_url, channels))
         .handler(handler)
         .token_store(saved_token().await)
+        .state(State::in_memory())
         .heartbeat(NO_HEARTBEAT)
         .build()
         .expect("building the bot");

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use glimbot::sim::{BOT, STREAMER, Sim};
-use glimbot::{Bot, Command, Context, Handler, Shutdown, async_trait};
+use glimbot::{Bot, Command, Context, Handler, Shutdown, State, async_trait};
 
 use crate::emulator::Emulator;
 use crate::measure::current_thread_runtime;
@@ -37,6 +37,7 @@ pub(crate) fn measure(emulator: &Emulator, runs: usize, round_trips: usize) -> V
             call.reply("pong").await
         });
         let bot = Bot::builder(setup.config())
+            .state(State::in_memory())
             .handler(Ready(ready_tx))
             .command(ping)
             .build()

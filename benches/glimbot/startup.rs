@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use glimbot::sim::STREAMER;
-use glimbot::{Bot, ChatMessage, Context, Handler, async_trait};
+use glimbot::{Bot, ChatMessage, Context, Handler, State, async_trait};
 
 use crate::emulator::{BotSetup, Emulator, extra_channel};
 use crate::helper::{self, Helper};
@@ -115,6 +115,7 @@ pub(crate) fn memory_role(args: &[String]) {
 
 fn run(setup: &BotSetup, handler: impl Handler) {
     let bot = Bot::builder(setup.config())
+        .state(State::in_memory())
         .handler(handler)
         .build()
         .expect("building the bot");

@@ -11,6 +11,7 @@ use crate::bot::cooldown::Cooldowns;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::ChatMessage;
+use crate::state::ScopedState;
 
 /// A command's run, under way.
 pub(crate) type Invoked = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
@@ -63,6 +64,11 @@ impl Call {
     /// As [`Context::send`].
     pub async fn reply(&self, text: impl AsRef<str>) -> Result<()> {
         self.ctx.reply(&self.message, text).await
+    }
+
+    /// The state of the channel the command was used in: `call.ctx.state()`.
+    pub fn state(&self) -> &ScopedState {
+        self.ctx.state()
     }
 
     /// Everything after the command name, as typed.

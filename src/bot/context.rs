@@ -11,6 +11,7 @@ use crate::bot::commands::Commands;
 use crate::bot::sender::Outbox;
 use crate::error::Result;
 use crate::model::{Channel, ChatMessage, User};
+use crate::state::ScopedState;
 
 /// A handle on one channel: send and reply, moderate, and the API for anything else.
 /// Cloning is cheap.
@@ -25,6 +26,7 @@ struct Inner {
     api: Api,
     outbox: Outbox,
     commands: Arc<Commands>,
+    state: ScopedState,
 }
 
 impl std::fmt::Debug for Context {
@@ -43,6 +45,7 @@ impl Context {
         api: Api,
         outbox: Outbox,
         commands: Arc<Commands>,
+        state: ScopedState,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -51,6 +54,7 @@ impl Context {
                 api,
                 outbox,
                 commands,
+                state,
             }),
         }
     }
@@ -63,6 +67,20 @@ impl Context {
     /// The bot's own account.
     pub fn me(&self) -> &User {
         &self.inner.me
+    }
+
+    /// This channel's state, kept across restarts; [`ScopedState::global`] is the bot-wide
+    /// state shared by all channels.
+    ///
+    /// ```
+    /// # async fn count(ctx: glimbot::Context) -> glimbot::Result<()> {
+    /// let here = ctx.state().incr("greetings", 1).await?;
+    /// let everywhere = ctx.state().global().incr("greetings", 1).await?;
+    /// ctx.send(format!("{here} greetings here, {everywhere} in all")).await
+    /// # }
+    /// ```
+    pub fn state(&self) -> &ScopedState {
+        &self.inner.state
     }
 
     /// The typed API client, for anything this context has no method for.

@@ -36,6 +36,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, MetricsListener};
 use crate::socket::{self, SocketOptions};
+use crate::state::State;
 use router::Router;
 use start::{reachable, stopped_before};
 use subscriptions::ChannelSubscriptions;
@@ -78,6 +79,7 @@ pub struct BotBuilder {
     clock: Clock,
     queued_events: usize,
     metrics_listener: Option<MetricsListener>,
+    state: Option<State>,
 }
 
 impl std::fmt::Debug for BotBuilder {
@@ -147,6 +149,14 @@ impl BotBuilder {
         self
     }
 
+    /// The state the bot keeps across restarts; by default the SQLite file `state.path` names
+    /// (see [`State::default_path`]), opened when the bot starts. Tests pass
+    /// [`State::in_memory`], or a [`State::open`] file to run a bot twice on.
+    pub fn state(mut self, state: State) -> Self {
+        self.state = Some(state);
+        self
+    }
+
     /// Wraps the handler: dev mode counts the events the bot has finished with.
     #[cfg(feature = "sim")]
     pub(crate) fn wrap_handler(
@@ -210,6 +220,7 @@ impl BotBuilder {
             heartbeat: self.heartbeat,
             deadline: self.deadline,
             queued_events: self.queued_events,
+            state: self.state,
             shutdown: Shutdown::default(),
             progress: watch::Sender::new(Progress::default()),
             config,
@@ -227,6 +238,8 @@ pub struct Bot {
     deadline: Duration,
     clock: Clock,
     queued_events: usize,
+    /// `None` until the bot runs and opens the configured file.
+    state: Option<State>,
     shutdown: Shutdown,
     progress: watch::Sender<Progress>,
     metrics: Metrics,
@@ -255,6 +268,7 @@ impl Bot {
             clock: Clock::real(),
             queued_events: QUEUED_EVENTS,
             metrics_listener: None,
+            state: None,
         }
     }
 
@@ -281,7 +295,9 @@ impl Bot {
     ///
     /// # Errors
     /// [`Error::Config`] on `metrics.listen` when the metrics cannot be served there (checked
-    /// before anything goes over the network); on `glimesh.base_url` when the instance does not answer within 5 s;
+    /// before anything goes over the network); [`Error::State`] when the state file cannot be
+    /// used (checked before any connection); on `glimesh.base_url` when the instance does not
+    /// answer within 5 s;
     /// when login fails, a configured channel does not exist, or the server refuses a
     /// subscription. Lost connections are not errors: the bot reconnects.
     pub async fn run(self) -> Result<()> {
@@ -305,6 +321,11 @@ impl Bot {
             tracing::info!(address = %listener.local_addr(), "serving metrics");
             tokio::spawn(listener.serve(self.metrics.clone(), serving))
         });
+        // A state file the bot cannot use stops it before it connects anywhere.
+        let state = match &self.state {
+            Some(state) => state.clone(),
+            None => State::open_configured(&self.config).await?,
+        };
         // Each start-up step is dropped when the bot is told to stop, and with it a login that
         // waits for a person: stopping then is a clean end, not a failed login.
         let base_url = &self.config.glimesh.base_url;
@@ -350,12 +371,17 @@ impl Bot {
                 flush.clone(),
                 channel_metrics.clone(),
             );
+            let channel_state = state.channel(&channel.id);
+            let resume = worker::ResumePoint::read(&channel_state, last_seen).await?;
+            let checkpoint =
+                worker::Checkpoint::new(channel_state.clone(), self.config.resume.clone());
             let ctx = Context::new(
                 channel,
                 me.clone(),
                 self.api.clone(),
                 outbox,
                 Arc::clone(&self.commands),
+                channel_state,
             );
             let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
@@ -365,7 +391,8 @@ impl Bot {
                 running: running.clone(),
                 catch_ups: Arc::clone(&catch_ups),
                 deadline: self.deadline,
-                last_seen,
+                resume,
+                checkpoint,
                 cooldowns: cooldown::Cooldowns::default(),
                 progress: self.progress.clone(),
                 metrics: channel_metrics,

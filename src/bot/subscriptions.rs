@@ -209,6 +209,7 @@ impl From<WireMessage> for ChatMessage {
             author_is_moderator: metadata.and_then(|d| d.moderator).unwrap_or(false),
             author_is_streamer: metadata.and_then(|d| d.streamer).unwrap_or(false),
             sent_at: m.inserted_at,
+            replayed: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! messages the socket could not.
 
 mod catch_up;
+mod checkpoint;
 mod seen;
 
 use std::panic::AssertUnwindSafe;
@@ -24,6 +25,7 @@ use crate::escape::Escaped;
 use crate::metrics::{ChannelMetrics, EventKind, Metrics};
 use crate::model::ChatMessage;
 use crate::socket::Delivery;
+pub(crate) use checkpoint::{Checkpoint, ResumePoint};
 use seen::Seen;
 
 /// One channel's worker.
@@ -38,8 +40,9 @@ pub(crate) struct Worker {
     pub(crate) catch_ups: Arc<Semaphore>,
     /// How long a running handler may take to finish once the bot stops.
     pub(crate) deadline: Duration,
-    /// The id of the channel's newest message when the bot started.
-    pub(crate) last_seen: u64,
+    /// Where the first catch-up reads from, and what it replays.
+    pub(crate) resume: ResumePoint,
+    pub(crate) checkpoint: Checkpoint,
     pub(crate) cooldowns: Cooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
     pub(crate) progress: watch::Sender<Progress>,
@@ -83,7 +86,7 @@ impl Worker {
             acknowledged: [false; Kind::ALL.len()],
             held: Vec::new(),
             ready_before: false,
-            seen: Seen::after(self.last_seen),
+            seen: Seen::after(self.resume.after),
         };
         async move {
             // Made once: the loop takes queued events in a batch without waiting, and only an
@@ -123,6 +126,7 @@ impl Worker {
                     }
                 }
             }
+            self.checkpoint.write(state.seen.newest()).await;
         }
         .instrument(span)
         .await;
@@ -191,7 +195,7 @@ impl Worker {
 
     /// Hands a message to the handler and the commands, once, unless the bot wrote it.
     async fn message(&mut self, message: ChatMessage, seen: &mut Seen) {
-        if !seen.first_sight(&message) {
+        if !seen.first_sight(&message) || !self.checkpoint.fresh(&message) {
             return;
         }
         if message.author.id != self.ctx.me().id {
@@ -212,11 +216,16 @@ impl Worker {
                 newer
             });
         }
+        self.checkpoint.handled(seen.newest()).await;
     }
 
     async fn handle_message(&mut self, message: &ChatMessage) {
         self.call("message", self.handler.on_message(&self.ctx, message))
             .await;
+        if !self.checkpoint.may_command(message) {
+            tracing::debug!("replayed too late to run a command");
+            return;
+        }
         if let Some((index, command)) =
             self.commands
                 .invoked(&self.ctx, message, &mut self.cooldowns)

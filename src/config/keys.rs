@@ -5,7 +5,8 @@ use super::diagnostics::suggestion;
 use crate::error::{Error, Result};
 
 /// The sections of the file.
-pub(super) const SECTIONS: [&str; 5] = ["glimesh", "bot", "auth", "sending", "metrics"];
+pub(super) const SECTIONS: [&str; 7] =
+    ["glimesh", "bot", "auth", "sending", "metrics", "state", "resume"];
 
 /// One key of the file, and what to tell a person who gets it wrong.
 #[derive(Clone, Copy)]
@@ -73,10 +74,20 @@ pub(super) const LISTEN: Key = Key { section: "metrics", name: "listen",
 /// `GLIMBOT_` variable all the same.
 pub(crate) const LOG_FORMAT_VARIABLE: &str = "GLIMBOT_LOG_FORMAT";
 
+pub(super) const STATE_PATH: Key = Key { section: "state", name: "path",
+    wants: "the state file's path", example: r#""state.sqlite3""# };
+pub(super) const CHECKPOINT: Key = Key { section: "resume", name: "checkpoint",
+    wants: "seconds between resume checkpoints", example: "1.0" };
+pub(super) const MAX_AGE: Key = Key { section: "resume", name: "max_age",
+    wants: "the age in seconds past which missed messages are not replayed", example: "600" };
+pub(super) const COMMAND_MAX_AGE: Key = Key { section: "resume", name: "command_max_age",
+    wants: "the age in seconds past which replayed commands do not run", example: "60" };
+
 /// Every key, in the order they are checked.
-pub(super) const ALL: [Key; 12] = [
+pub(super) const ALL: [Key; 16] = [
     BASE_URL, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES,
     CHANNELS, PREFIX, FLOW, TOKEN_PATH, PER_SECOND, BURST, LISTEN,
+    STATE_PATH, CHECKPOINT, MAX_AGE, COMMAND_MAX_AGE,
 ];
 
 /// Refuses a `GLIMBOT_` variable that names no key: a misspelt one would otherwise be ignored

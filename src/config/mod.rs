@@ -15,6 +15,7 @@ mod validate;
 mod values;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use toml::Table;
 use url::Url;
@@ -39,6 +40,10 @@ pub struct Config {
     pub sending: SendingConfig,
     /// Whether and where the bot serves its metrics.
     pub metrics: MetricsConfig,
+    /// Where the bot keeps its state.
+    pub state: StateConfig,
+    /// What the bot replays after a restart.
+    pub resume: ResumeConfig,
 }
 
 /// The `[glimesh]` section: where the instance is and who the bot's application is.
@@ -89,6 +94,35 @@ pub struct MetricsConfig {
     /// The address to listen on, such as `127.0.0.1:9464`; `None` (the default) serves nothing.
     /// Checked when the bot binds it, before it connects.
     pub listen: Option<String>,
+}
+
+/// The `[state]` section.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StateConfig {
+    /// The SQLite file of the bot's [`State`](crate::State); `None` is the default,
+    /// [`State::default_path`](crate::State::default_path).
+    pub path: Option<PathBuf>,
+}
+
+/// The `[resume]` section: what a bot reads back of what was sent while it was stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumeConfig {
+    /// How often each channel's newest handled message is written down, at most.
+    pub checkpoint: Duration,
+    /// Missed messages older than this are counted and logged, not delivered.
+    pub max_age: Duration,
+    /// Replayed messages older than this run no command.
+    pub command_max_age: Duration,
+}
+
+impl Default for ResumeConfig {
+    fn default() -> Self {
+        Self {
+            checkpoint: Duration::from_secs(1),
+            max_age: Duration::from_secs(600),
+            command_max_age: Duration::from_secs(60),
+        }
+    }
 }
 
 /// How a bot gets its token.

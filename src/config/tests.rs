@@ -65,6 +65,12 @@ fn a_full_file_parses_to_the_expected_config() {
         burst = 5
         [metrics]
         listen = "127.0.0.1:9464"
+        [state]
+        path = "/var/lib/bot/state.sqlite3"
+        [resume]
+        checkpoint = 0.5
+        max_age = 3600
+        command_max_age = 30
     "#;
     let expected = Config {
         glimesh: GlimeshConfig {
@@ -89,6 +95,14 @@ fn a_full_file_parses_to_the_expected_config() {
         metrics: MetricsConfig {
             listen: Some("127.0.0.1:9464".into()),
         },
+        state: StateConfig {
+            path: Some("/var/lib/bot/state.sqlite3".into()),
+        },
+        resume: ResumeConfig {
+            checkpoint: std::time::Duration::from_millis(500),
+            max_age: std::time::Duration::from_secs(3600),
+            command_max_age: std::time::Duration::from_secs(30),
+        },
     };
     assert_eq!(Config::from_toml(text, |_| None).unwrap(), expected);
 }
@@ -102,6 +116,8 @@ fn optional_keys_take_their_defaults() {
     assert_eq!(config.bot.prefix, "!");
     assert_eq!(config.auth.flow, Flow::AuthorizationCode);
     assert_eq!(config.auth.token_path, None);
+    assert_eq!(config.state.path, None);
+    assert_eq!(config.resume, ResumeConfig::default());
     assert_eq!(
         config.sending,
         SendingConfig {

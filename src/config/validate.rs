@@ -1,13 +1,17 @@
 //! The checks of each section's values, and their defaults.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use url::Url;
 
 use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
-use super::{AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, SendingConfig};
+use super::{
+    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
+    StateConfig,
+};
 use crate::error::Result;
 use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
 use crate::secret::Secret;
@@ -35,6 +39,8 @@ pub(super) fn build(values: &Values) -> Result<Config> {
         metrics: MetricsConfig {
             listen: values.string(&keys::LISTEN)?,
         },
+        state: state(values)?,
+        resume: resume(values)?,
     })
 }
 
@@ -109,15 +115,47 @@ fn auth(values: &Values) -> Result<AuthConfig> {
             )));
         }
     };
-    let token_path = values.string(&keys::TOKEN_PATH)?;
-    if token_path.as_deref() == Some("") {
-        let message = "is empty; set a file path, or remove it for the default";
-        return Err(keys::TOKEN_PATH.error(message));
-    }
     Ok(AuthConfig {
         flow,
-        token_path: token_path.map(PathBuf::from),
+        token_path: file_path(values, &keys::TOKEN_PATH)?,
     })
+}
+
+fn state(values: &Values) -> Result<StateConfig> {
+    Ok(StateConfig {
+        path: file_path(values, &keys::STATE_PATH)?,
+    })
+}
+
+fn resume(values: &Values) -> Result<ResumeConfig> {
+    let defaults = ResumeConfig::default();
+    Ok(ResumeConfig {
+        checkpoint: seconds(values, &keys::CHECKPOINT, defaults.checkpoint)?,
+        max_age: seconds(values, &keys::MAX_AGE, defaults.max_age)?,
+        command_max_age: seconds(values, &keys::COMMAND_MAX_AGE, defaults.command_max_age)?,
+    })
+}
+
+/// A duration in seconds, `default` when not given.
+fn seconds(values: &Values, key: &Key, default: Duration) -> Result<Duration> {
+    let Some(seconds) = values.number(key)? else {
+        return Ok(default);
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        let (name, example) = (key.name, key.example);
+        key.error(format!(
+            "{seconds} is not a number of seconds of 0 or more; e.g. {name} = {example}"
+        ))
+    })
+}
+
+/// A file's path, when one is given; an empty one is a mistake, not the default.
+fn file_path(values: &Values, key: &Key) -> Result<Option<PathBuf>> {
+    let path = values.string(key)?;
+    if path.as_deref() == Some("") {
+        return Err(key.error("is empty; set a file path, or remove it for the default"));
+    }
+    Ok(path.map(PathBuf::from))
 }
 
 fn sending(values: &Values) -> Result<SendingConfig> {

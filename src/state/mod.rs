@@ -25,7 +25,8 @@ pub use sqlite::SqliteStore;
 pub use store::{Scope, Store, UpdateFn};
 
 use crate::auth::FileStore;
-use crate::error::Result;
+use crate::config::Config;
+use crate::error::{Error, Result};
 
 /// The file name of the state, beside the token in the bot's data directory.
 const FILE_NAME: &str = "state.sqlite3";
@@ -89,6 +90,24 @@ impl State {
     /// no data directory or `client_id` is not a plain file name.
     pub fn default_path(client_id: &str) -> Option<PathBuf> {
         Some(FileStore::default_path(client_id)?.with_file_name(FILE_NAME))
+    }
+
+    /// The state file the configuration names: `state.path`, or else the default path.
+    ///
+    /// # Errors
+    /// [`Error::Config`] on `state.path` when it is unset and there is no data directory;
+    /// [`Error::State`] when the file cannot be used.
+    pub(crate) async fn open_configured(config: &Config) -> Result<Self> {
+        let path = config
+            .state
+            .path
+            .clone()
+            .or_else(|| Self::default_path(&config.glimesh.client_id))
+            .ok_or_else(|| Error::Config {
+                key: "state.path".into(),
+                message: "there is no data directory to keep the state in; set a path".into(),
+            })?;
+        Self::open(path).await
     }
 
     /// The state of the channel with id `channel_id`.

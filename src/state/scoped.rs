@@ -27,6 +27,11 @@ impl ScopedState {
         &self.scope
     }
 
+    /// The bot-wide state of the same store, shared by all channels.
+    pub fn global(&self) -> ScopedState {
+        Self::new(self.store.clone(), Scope::Global)
+    }
+
     /// The value of `key`, if set.
     ///
     /// # Errors

@@ -43,6 +43,7 @@ use crate::dev::{config, following_browser};
 use crate::secret::Secret;
 pub use crate::sim::{BOT, ChatLine, Moderation, STREAMER, VIEWER};
 use crate::sim::{Sim, SimOptions};
+use crate::state::State;
 
 /// How long an expectation waits unless [`Harness::patience`] says otherwise.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -105,7 +106,8 @@ impl Harness {
             store.save(&token).await.unwrap_or_else(|e| panic!("{e}"));
         }
         let clock = Clock::manual();
-        let bot = setup(Bot::builder(config))
+        // A test that wants its state kept passes a file to `BotBuilder::state` in `setup`.
+        let bot = setup(Bot::builder(config).state(State::in_memory()))
             .token_store(store)
             .browser(following_browser())
             .clock(clock.clone())

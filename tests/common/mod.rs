@@ -265,6 +265,8 @@ pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
             burst: 20,
         },
         metrics: glimbot::MetricsConfig::default(),
+        state: glimbot::StateConfig::default(),
+        resume: glimbot::ResumeConfig::default(),
     }
 }
 
@@ -350,6 +352,7 @@ pub async fn start_bot_with(
     let builder = glimbot::Bot::builder(config)
         .handler(Recorder(tx))
         .token_store(glimbot::MemoryStore::new())
+        .state(glimbot::State::in_memory())
         .browser(following_browser());
     let bot = customize(builder).build().unwrap();
     let shutdown = bot.shutdown();

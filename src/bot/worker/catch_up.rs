@@ -65,9 +65,13 @@ impl Worker {
         }
         self.metrics
             .caught_up(missed.messages.len() as u64, missed.lost);
-        for message in missed.messages {
+        // Only the first catch-up reads what was sent while the bot was stopped.
+        let replay_until = std::mem::take(&mut self.resume.replay_until);
+        for mut message in missed.messages {
+            message.replayed = message.seq().is_some_and(|seq| seq <= replay_until);
             self.message(message, seen).await;
         }
+        self.checkpoint.report_skipped();
     }
 
     /// The channel's messages the bot has not seen, oldest first, read back page by page

@@ -121,6 +121,7 @@ mod tests {
             author_is_moderator: false,
             author_is_streamer: false,
             sent_at: NaiveDateTime::default(),
+            replayed: false,
         }
     }
 

@@ -82,3 +82,30 @@ fn a_prefix_must_be_non_empty_without_whitespace() {
         assert_refused(MINIMAL, &env, "bot.prefix", r#"e.g. prefix = "!""#);
     }
 }
+
+#[test]
+fn file_paths_must_not_be_empty() {
+    let says = "is empty; set a file path, or remove it for the default";
+    assert_refused(
+        &with("auth", r#"token_path = """#),
+        &[],
+        "auth.token_path",
+        says,
+    );
+    assert_refused(&with("state", r#"path = """#), &[], "state.path", says);
+    let env = [("GLIMBOT_STATE_PATH", "/tmp/bot.sqlite3")];
+    let config = Config::from_toml(MINIMAL, env_of(&env)).unwrap();
+    assert_eq!(config.state.path, Some("/tmp/bot.sqlite3".into()));
+}
+
+#[test]
+fn resume_ages_must_be_seconds_of_zero_or_more() {
+    let says = "-1 is not a number of seconds of 0 or more; e.g. max_age = 600";
+    assert_refused(&with("resume", "max_age = -1"), &[], "resume.max_age", says);
+    let env = [("GLIMBOT_RESUME_CHECKPOINT", "0.25")];
+    let config = Config::from_toml(MINIMAL, env_of(&env)).unwrap();
+    assert_eq!(
+        config.resume.checkpoint,
+        std::time::Duration::from_millis(250)
+    );
+}

@@ -1,0 +1,200 @@
+//! Resume after a restart: each channel's worker keeps, in the channel's state, the id of the
+//! newest message it handled, and the next start reads back from there.
+//!
+//! The id is written at most once per [`ResumeConfig::checkpoint`] and at a clean stop, never
+//! once per message. So after a clean stop every message is handled exactly once; after a
+//! crash, those handled since the last write are handled again, and none is skipped.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::time::Instant;
+
+use crate::config::ResumeConfig;
+use crate::error::Result;
+use crate::model::ChatMessage;
+use crate::state::ScopedState;
+
+/// The channel's key holding the id of the newest message handled.
+const KEY: &str = "glimbot.resume.handled";
+
+/// Where a channel's worker starts reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResumePoint {
+    /// The catch-up delivers the messages after this id.
+    pub(crate) after: u64,
+    /// Messages up to this id were sent while the bot was stopped: they are replayed.
+    pub(crate) replay_until: u64,
+}
+
+impl ResumePoint {
+    /// From the checkpoint of `state` when there is one behind the channel's `newest` message;
+    /// else from `newest`, as a bot that never ran here does not replay the channel's past.
+    pub(crate) async fn read(state: &ScopedState, newest: u64) -> Result<Self> {
+        Ok(match state.get::<u64>(KEY).await? {
+            Some(handled) if handled < newest => Self {
+                after: handled,
+                replay_until: newest,
+            },
+            _ => Self {
+                after: newest,
+                replay_until: 0,
+            },
+        })
+    }
+}
+
+/// The checkpoint of one channel, and the rules for what is replayed.
+#[derive(Debug)]
+pub(crate) struct Checkpoint {
+    state: ScopedState,
+    rules: ResumeConfig,
+    /// The id last written, and when.
+    written: (u64, Instant),
+    /// Replayed messages left out as too old, since the last report.
+    skipped: u64,
+}
+
+impl Checkpoint {
+    pub(crate) fn new(state: ScopedState, rules: ResumeConfig) -> Self {
+        Self {
+            state,
+            rules,
+            written: (0, Instant::now()),
+            skipped: 0,
+        }
+    }
+
+    /// Records `handled` as the newest message handled; writes it when the last write is
+    /// older than the checkpoint interval.
+    pub(crate) async fn handled(&mut self, handled: u64) {
+        if self.written.1.elapsed() >= self.rules.checkpoint {
+            self.write(handled).await;
+        }
+    }
+
+    /// Writes `handled` unless it is written already; a failed write is logged, and the next
+    /// start replays a little more. 0 (nothing handled since the instance's ids went back to
+    /// the start) is not written: it would replay the channel's whole history.
+    pub(crate) async fn write(&mut self, handled: u64) {
+        self.written.1 = Instant::now();
+        if handled == self.written.0 || handled == 0 {
+            return;
+        }
+        match self.state.set(KEY, &handled).await {
+            Ok(()) => self.written.0 = handled,
+            Err(error) => tracing::warn!(%error, "cannot write the resume checkpoint"),
+        }
+    }
+
+    /// Whether a replayed message is recent enough to deliver; the others are counted.
+    pub(crate) fn fresh(&mut self, message: &ChatMessage) -> bool {
+        let fresh = !message.replayed || age(message) <= self.rules.max_age;
+        self.skipped += u64::from(!fresh);
+        fresh
+    }
+
+    /// Whether a message may still run a command: live, or replayed and recent enough.
+    pub(crate) fn may_command(&self, message: &ChatMessage) -> bool {
+        !message.replayed || age(message) <= self.rules.command_max_age
+    }
+
+    /// Logs how many replayed messages were too old, once a catch-up is done.
+    pub(crate) fn report_skipped(&mut self) {
+        if self.skipped > 0 {
+            let max_age = self.rules.max_age;
+            tracing::info!(
+                skipped = self.skipped,
+                ?max_age,
+                "replayed messages older than resume.max_age were not delivered"
+            );
+            self.skipped = 0;
+        }
+    }
+}
+
+/// How long ago the message was sent (zero when its time is ahead of the clock).
+fn age(message: &ChatMessage) -> Duration {
+    (Utc::now().naive_utc() - message.sent_at)
+        .to_std()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::User;
+    use crate::state::State;
+
+    fn message(age: Duration, replayed: bool) -> ChatMessage {
+        ChatMessage {
+            id: "7".into(),
+            text: "!ping".into(),
+            author: User {
+                id: "2".into(),
+                username: "viewer".into(),
+            },
+            author_is_moderator: false,
+            author_is_streamer: false,
+            sent_at: Utc::now().naive_utc() - age,
+            replayed,
+        }
+    }
+
+    fn checkpoint() -> Checkpoint {
+        Checkpoint::new(State::in_memory().global(), ResumeConfig::default())
+    }
+
+    #[test]
+    fn replayed_messages_older_than_max_age_are_counted_not_delivered() {
+        let mut checkpoint = checkpoint();
+        assert!(checkpoint.fresh(&message(Duration::from_secs(590), true)));
+        assert!(!checkpoint.fresh(&message(Duration::from_secs(610), true)));
+        assert!(checkpoint.fresh(&message(Duration::from_secs(3600), false)));
+        assert_eq!(checkpoint.skipped, 1);
+        checkpoint.report_skipped();
+        assert_eq!(checkpoint.skipped, 0);
+    }
+
+    #[test]
+    fn replayed_commands_older_than_command_max_age_do_not_run() {
+        let checkpoint = checkpoint();
+        assert!(checkpoint.may_command(&message(Duration::from_secs(50), true)));
+        assert!(!checkpoint.may_command(&message(Duration::from_secs(70), true)));
+        assert!(checkpoint.may_command(&message(Duration::from_secs(3600), false)));
+    }
+
+    #[tokio::test]
+    async fn the_resume_point_is_the_checkpoint_when_it_is_behind_the_channel() {
+        let state = State::in_memory().channel("1");
+        let fresh = ResumePoint::read(&state, 40)
+            .await
+            .expect("the state in memory");
+        let from_newest = ResumePoint {
+            after: 40,
+            replay_until: 0,
+        };
+        assert_eq!(fresh, from_newest, "a first run replays nothing");
+        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default());
+        checkpoint.write(25).await;
+        let resumed = ResumePoint::read(&state, 40)
+            .await
+            .expect("the state in memory");
+        let expected = ResumePoint {
+            after: 25,
+            replay_until: 40,
+        };
+        assert_eq!(resumed, expected);
+        let ahead = ResumePoint::read(&state, 10)
+            .await
+            .expect("the state in memory");
+        let new_history = ResumePoint {
+            after: 10,
+            replay_until: 0,
+        };
+        assert_eq!(
+            ahead, new_history,
+            "a checkpoint ahead of the channel is ignored"
+        );
+    }
+}

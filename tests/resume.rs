@@ -1,0 +1,102 @@
+//! Resume after a restart: the messages sent while the bot was stopped are delivered when it
+//! starts again on the same state, once each, in order, marked replayed, before live ones.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use glimbot::sim::{Sim, VIEWER};
+use glimbot::{ChatMessage, Context, Handler, State, async_trait};
+use tokio::sync::mpsc;
+
+use common::{WAIT, bot_sim, channel, config, following_browser};
+
+/// Reports each message it is given, and when it is ready.
+struct Replays(mpsc::UnboundedSender<Option<(String, bool)>>);
+
+#[async_trait]
+impl Handler for Replays {
+    async fn on_ready(&self, _: &Context) -> glimbot::Result<()> {
+        let _ = self.0.send(None);
+        Ok(())
+    }
+
+    async fn on_message(&self, _: &Context, message: &ChatMessage) -> glimbot::Result<()> {
+        let _ = self.0.send(Some((message.text.clone(), message.replayed)));
+        Ok(())
+    }
+}
+
+/// A bot running on a state file, and the messages it was given.
+struct Running {
+    shutdown: glimbot::Shutdown,
+    task: tokio::task::JoinHandle<glimbot::Result<()>>,
+    seen: mpsc::UnboundedReceiver<Option<(String, bool)>>,
+}
+
+impl Running {
+    /// A bot on the state file at `path`, started and ready.
+    async fn start(sim: &Sim, path: &Path) -> Self {
+        let (tx, mut seen) = mpsc::unbounded_channel();
+        let bot = glimbot::Bot::builder(config(sim, &["streamer"]))
+            .handler(Replays(tx))
+            .token_store(glimbot::MemoryStore::new())
+            .state(State::open(path).await.unwrap())
+            .browser(following_browser())
+            .build()
+            .unwrap();
+        let shutdown = bot.shutdown();
+        let task = tokio::spawn(bot.run());
+        let ready = tokio::time::timeout(WAIT, seen.recv()).await.unwrap();
+        assert_eq!(ready, Some(None), "the bot got ready first");
+        Self {
+            shutdown,
+            task,
+            seen,
+        }
+    }
+
+    /// The next message given to the handler: its text, and whether it was replayed.
+    async fn next(&mut self) -> (String, bool) {
+        let event = tokio::time::timeout(WAIT, self.seen.recv()).await.unwrap();
+        event.flatten().expect("a message")
+    }
+
+    /// Stops the bot cleanly.
+    async fn stop(self) {
+        self.shutdown.trigger();
+        let outcome = tokio::time::timeout(WAIT, self.task).await.unwrap();
+        outcome.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn messages_sent_while_stopped_are_replayed_once_in_order_before_live_ones() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+
+    let mut bot = Running::start(&sim, &path).await;
+    sim.post_chat(&channel_id, VIEWER, "before").unwrap();
+    assert_eq!(bot.next().await, ("before".to_owned(), false));
+    bot.stop().await;
+
+    let missed: Vec<String> = (0..50).map(|i| format!("missed {i}")).collect();
+    for text in &missed {
+        sim.post_chat(&channel_id, VIEWER, text).unwrap();
+    }
+    let mut bot = Running::start(&sim, &path).await;
+    for text in &missed {
+        assert_eq!(bot.next().await, (text.clone(), true));
+    }
+    sim.post_chat(&channel_id, VIEWER, "live").unwrap();
+    let live = bot.next().await;
+    assert_eq!(
+        live,
+        ("live".to_owned(), false),
+        "nothing was delivered twice"
+    );
+    bot.stop().await;
+}
