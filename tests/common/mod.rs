@@ -466,3 +466,19 @@ pub fn start_sim_binary(args: &[&std::ffi::OsStr]) -> (Running, WorldInfo) {
         .unwrap();
     (Running(child), serde_json::from_str(&line).unwrap())
 }
+
+/// The lines a child writes to its (piped) stderr, read on a thread of their own so that a
+/// test can wait for them with a timeout.
+pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
