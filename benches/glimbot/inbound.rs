@@ -30,8 +30,15 @@ const NO_HEARTBEAT: Duration = Duration::from_secs(3600);
 /// Longer than any run; a bot that has not finished by then is stuck.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
+/// Whether the bot under measure keeps metrics (served on a loopback port nobody scrapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Metrics {
+    Off,
+    On,
+}
+
 /// The bot's configuration for the flood's `channels` channels.
-fn config(base_url: &str, channels: usize) -> Config {
+fn config(base_url: &str, channels: usize, metrics: Metrics) -> Config {
     Config {
         glimesh: GlimeshConfig {
             base_url: base_url.parse().expect("the flood's URL"),
@@ -52,7 +59,9 @@ fn config(base_url: &str, channels: usize) -> Config {
             per_second: 1.0,
             burst: 3,
         },
-        metrics: glimbot::MetricsConfig::default(),
+        metrics: glimbot::MetricsConfig {
+            listen: (metrics == Metrics::On).then(|| "127.0.0.1:0".into()),
+        },
         state: StateConfig::default(),
         resume: ResumeConfig::default(),
     }
@@ -72,8 +81,14 @@ async fn saved_token() -> MemoryStore {
 }
 
 /// Runs a bot with `handler` against the flood until `done` is notified, then stops it.
-async fn run_bot(base_url: &str, channels: usize, handler: impl Handler, done: &Notify) {
-    let bot = Bot::builder(config(base_url, channels))
+async fn run_bot(
+    base_url: &str,
+    channels: usize,
+    metrics: Metrics,
+    handler: impl Handler,
+    done: &Notify,
+) {
+    let bot = Bot::builder(config(base_url, channels, metrics))
         .handler(handler)
         .token_store(saved_token().await)
         .state(State::in_memory())
@@ -123,7 +138,7 @@ impl Handler for Counting {
 }
 
 /// Events per second and CPU per event of a bot with a no-op handler, after `warmup` events.
-pub(crate) fn throughput(flood: &Flood, warmup: u64) -> Throughput {
+pub(crate) fn throughput(flood: &Flood, warmup: u64, metrics: Metrics) -> Throughput {
     let spec = flood.spec();
     let counter = Arc::new(Counter {
         handled: AtomicU64::new(0),
@@ -135,7 +150,7 @@ pub(crate) fn throughput(flood: &Flood, warmup: u64) -> Throughput {
     });
     let handler = Counting(Arc::clone(&counter));
     let base_url = flood.base_url();
-    let bot = run_bot(&base_url, spec.channels, handler, &counter.done);
+    let bot = run_bot(&base_url, spec.channels, metrics, handler, &counter.done);
     current_thread_runtime().block_on(bot);
     let (start, end) = (counter.start.get(), counter.end.get());
     Throughput::between(
@@ -262,7 +277,13 @@ pub(crate) fn burst_role(args: &[String]) {
     let slow = Arc::new(Slow::new(channels, events));
     let started = Instant::now();
     let handler = SlowHandler(Arc::clone(&slow));
-    let bot = run_bot(base_url, channels as usize, handler, &slow.done);
+    let bot = run_bot(
+        base_url,
+        channels as usize,
+        Metrics::Off,
+        handler,
+        &slow.done,
+    );
     current_thread_runtime().block_on(bot);
     let (lost, duplicated) = slow.lost_and_duplicated();
     let burst = Burst {

@@ -17,6 +17,7 @@ mod report;
 mod startup;
 
 use flood::{Flood, Spec};
+use inbound::Metrics;
 use measure::{Throughput, percentile};
 use report::{Figure, Report};
 
@@ -35,6 +36,8 @@ const MANY_CHANNELS: usize = 1_000;
 const RATE_TARGET: f64 = 0.75;
 /// The bot's CPU per event may be at most this many times the floor's, in every round.
 const CPU_TARGET: f64 = 1.33;
+/// Metrics on may cost at most this many times the CPU per event of metrics off.
+const METRICS_COST: f64 = 1.05;
 /// "Flat": the CPU per event with many channels is at most this many times that with one.
 const FLAT: f64 = 1.25;
 
@@ -75,13 +78,15 @@ fn throughput() -> Vec<Figure> {
         channels: 1,
         events: EVENTS,
     });
-    let (mut socket, mut floor, mut value, mut bot) = (vec![], vec![], vec![], vec![]);
+    let (mut socket, mut floor, mut value) = (vec![], vec![], vec![]);
+    let (mut bot, mut with_metrics) = (vec![], vec![]);
     for run in 1..=RUNS {
         progress(&format!("throughput, run {run} of {RUNS}"));
         socket.push(readers::measure(&flood, readers::socket_only, WARMUP));
         floor.push(readers::measure(&flood, readers::typed, WARMUP));
         value.push(readers::measure(&flood, readers::value, WARMUP));
-        bot.push(inbound::throughput(&flood, WARMUP));
+        bot.push(inbound::throughput(&flood, WARMUP, Metrics::Off));
+        with_metrics.push(inbound::throughput(&flood, WARMUP, Metrics::On));
     }
     let rate = |runs: &[Throughput]| runs.iter().map(Throughput::per_second).collect();
     let cpu = |runs: &[Throughput]| runs.iter().map(Throughput::cpu_us_per_event).collect();
@@ -115,9 +120,29 @@ fn throughput() -> Vec<Figure> {
         .target(format!("≤ {CPU_TARGET} × floor in every round"), |_| {
             cpu_met
         });
+    let metrics_cpu = Figure::new(
+        "glimbot::Bot inbound with metrics on, CPU",
+        "µs/event",
+        cpu(&with_metrics),
+    );
+    let metrics_cost = metrics_cpu.paired_ratio(&bot_cpu);
+    let metrics_cpu = metrics_cpu
+        .paired_against(&floor_cpu)
+        .target(format!("≤ {METRICS_COST} × metrics off"), |_| {
+            metrics_cost <= METRICS_COST
+        })
+        .detail(format!("{metrics_cost:.3} × metrics off"));
     let sweep = channel_sweep(&floor_cpu);
     let mut figures = vec![
-        floor_rate, floor_cpu, socket, value_rate, value_cpu, bot_rate, vs_value, bot_cpu,
+        floor_rate,
+        floor_cpu,
+        socket,
+        value_rate,
+        value_cpu,
+        bot_rate,
+        vs_value,
+        bot_cpu,
+        metrics_cpu,
     ];
     figures.extend(sweep);
     figures
@@ -140,7 +165,7 @@ fn channel_sweep(floor_cpu: &Figure) -> Vec<Figure> {
     for round in 1..=SLOW_RUNS {
         progress(&format!("channel sweep, round {round} of {SLOW_RUNS}"));
         for ((_, flood), runs) in floods.iter().zip(&mut runs) {
-            runs.push(inbound::throughput(flood, WARMUP).cpu_us_per_event());
+            runs.push(inbound::throughput(flood, WARMUP, Metrics::Off).cpu_us_per_event());
         }
     }
     let mut figures = floods.iter().zip(runs).map(|((channels, _), runs)| {
