@@ -101,14 +101,17 @@ impl Worker {
                 let delivery = match queue.try_recv() {
                     Some(_) if stop.is_cancelled() => break,
                     Some(delivery) => delivery,
-                    None => tokio::select! {
-                        biased;
-                        () = &mut stopped => break,
-                        delivery = queue.recv() => match delivery {
-                            Some(delivery) => delivery,
-                            None => break,
-                        },
-                    },
+                    None => {
+                        self.checkpoint.idle(state.seen.newest()).await;
+                        tokio::select! {
+                            biased;
+                            () = &mut stopped => break,
+                            delivery = queue.recv() => match delivery {
+                                Some(delivery) => delivery,
+                                None => break,
+                            },
+                        }
+                    }
                 };
                 if matches!(delivery, Delivery::Event(..)) {
                     self.bot_metrics.event_dequeued();

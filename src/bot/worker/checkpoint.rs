@@ -53,7 +53,12 @@ pub(crate) struct Checkpoint {
     written: (u64, Instant),
     /// Replayed messages left out as too old, since the last report.
     skipped: u64,
+    /// Messages handled since the clock was last looked at.
+    unchecked: u32,
 }
+
+/// How many messages a busy channel handles between looks at the clock.
+const CHECK_EVERY: u32 = 64;
 
 impl Checkpoint {
     pub(crate) fn new(state: ScopedState, rules: ResumeConfig) -> Self {
@@ -61,13 +66,24 @@ impl Checkpoint {
             state,
             rules,
             written: (0, Instant::now()),
+            unchecked: 0,
             skipped: 0,
         }
     }
 
-    /// Records `handled` as the newest message handled; writes it when the last write is
-    /// older than the checkpoint interval.
+    /// Records `handled` as the newest message handled. Reading the clock on every message
+    /// would cost more than the rest of the bookkeeping, so a busy channel looks at it every
+    /// [`CHECK_EVERY`] messages, and an idle one whenever its queue runs dry ([`Self::idle`]).
     pub(crate) async fn handled(&mut self, handled: u64) {
+        self.unchecked += 1;
+        if self.unchecked >= CHECK_EVERY {
+            self.idle(handled).await;
+        }
+    }
+
+    /// Writes `handled` when the last write is older than the checkpoint interval.
+    pub(crate) async fn idle(&mut self, handled: u64) {
+        self.unchecked = 0;
         if self.written.1.elapsed() >= self.rules.checkpoint {
             self.write(handled).await;
         }
