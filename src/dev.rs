@@ -181,7 +181,10 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
     }
     shutdown.trigger();
     let outcome = bot_run.await.map_err(bot_panicked)?;
+    // Waiting for the printer to stop, not only telling it to: a line it is printing at this
+    // moment must count as printed before the rest are.
     printer.abort();
+    let _ = printer.await;
     for line in sim.chat_log(&channel_id) {
         if line.id.parse::<u64>().unwrap_or(0) > printed.load(Ordering::SeqCst) {
             print_line(&info, &line);

@@ -74,9 +74,10 @@ fn without_a_config_the_bot_answers_in_a_local_glimesh() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("No config.toml here"), "{stderr}");
     assert!(stdout.contains("[streamer] viewer: !ping"), "{stdout}");
-    assert!(
-        stdout.contains("[streamer] glimbot: @viewer pong"),
-        "{stdout}"
+    assert_eq!(
+        stdout.matches("[streamer] glimbot: @viewer pong").count(),
+        1,
+        "each chat line is printed once: {stdout}"
     );
     // Each local Glimesh is a new world: a token saved from it would be refused next time.
     assert_eq!(walk(dir.path()), Vec::<std::path::PathBuf>::new());
@@ -90,7 +91,12 @@ fn two_dev_runs_in_one_data_directory_print_no_warning() {
         let stderr = text(&output.stderr);
         assert!(output.status.success(), "run {run}: {stderr}");
         assert!(!stderr.contains("WARN"), "run {run}: {stderr}");
-        assert!(text(&output.stdout).contains("glimbot: @viewer pong"));
+        let stdout = text(&output.stdout);
+        assert_eq!(
+            stdout.matches("glimbot: @viewer pong").count(),
+            1,
+            "{stdout}"
+        );
     }
 }
 
