@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use auth_support::{approving_sim, whoami};
 use chrono::{TimeDelta, Utc};
-use common::{Seen, bot_lines, bot_sim, channel, control, following_browser, http, start_bot_with};
+use common::{
+    Captured, Seen, bot_lines, bot_sim, channel, control, following_browser, http, start_bot_with,
+};
 use glimbot::{
     Api, Browser, Command, Credentials, Error, FileStore, LoginOptions, MemoryStore, OAuthApp,
     Secret, Token, TokenStore,
@@ -20,20 +22,6 @@ use glimbot::{
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tracing_subscriber::util::SubscriberInitExt;
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A store in memory that remembers every token it was given.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +57,7 @@ fn logs() -> String {
         .unwrap();
         captured
     });
-    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    captured.text()
 }
 
 fn url_encoded(text: &str) -> String {
