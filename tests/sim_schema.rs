@@ -10,14 +10,14 @@ const SCHEMA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/glimesh.g
 #[test]
 fn the_schema_file_is_the_emulators_export() {
     let exported = glimbot::sim::sdl();
-    if std::env::var_os("GLIMBOT_BLESS").is_some() {
+    if std::env::var_os("BLESS_SIM_SCHEMA").is_some() {
         std::fs::write(SCHEMA_FILE, &exported).unwrap();
     }
     let file = std::fs::read_to_string(SCHEMA_FILE).unwrap();
     assert!(
         file == exported,
         "schema/glimesh.graphql differs from the emulator's schema; \
-         run `GLIMBOT_BLESS=1 cargo test --test sim_schema` to export it again"
+         run `BLESS_SIM_SCHEMA=1 cargo test --test sim_schema` to export it again"
     );
 }
 
@@ -78,11 +78,11 @@ fn add_fields(
 }
 
 /// Every type, field and argument of ours exists in Glimesh's schema with the same type.
-/// Glimesh's schema is not part of this repository; point `GLIMBOT_REFERENCE_SCHEMA` at it.
+/// Glimesh's schema is not part of this repository; point `GLIMESH_REFERENCE_SCHEMA` at it.
 #[test]
 fn the_schema_is_a_subset_of_glimeshs() {
-    let Some(reference) = std::env::var_os("GLIMBOT_REFERENCE_SCHEMA") else {
-        eprintln!("GLIMBOT_REFERENCE_SCHEMA is not set; not comparing with Glimesh's schema");
+    let Some(reference) = std::env::var_os("GLIMESH_REFERENCE_SCHEMA") else {
+        eprintln!("GLIMESH_REFERENCE_SCHEMA is not set; not comparing with Glimesh's schema");
         return;
     };
     let theirs = shapes(&std::fs::read_to_string(reference).unwrap());
