@@ -37,7 +37,7 @@ pub use async_trait::async_trait;
 pub use auth::{
     Browser, Credentials, FileStore, LoginOptions, MemoryStore, OAuthApp, Token, TokenStore,
 };
-pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Shutdown};
+pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Module, Shutdown, Verdict};
 pub use cli::{About, run};
 pub use clock::Clock;
 pub use config::{

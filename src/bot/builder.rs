@@ -7,7 +7,9 @@ use tokio::sync::watch;
 
 use crate::api::Api;
 use crate::auth::{Browser, Credentials, FileStore, LoginOptions, OAuthApp, TokenStore};
-use crate::bot::{Bot, Command, Handler, Progress, QUEUED_EVENTS, Shutdown, commands, handler};
+use crate::bot::{
+    Bot, Command, Handler, Module, Progress, QUEUED_EVENTS, Shutdown, commands, handler,
+};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -19,6 +21,7 @@ pub struct BotBuilder {
     config: Config,
     handler: Arc<dyn Handler>,
     commands: Vec<Command>,
+    modules: Vec<Arc<dyn Module>>,
     store: Option<Arc<dyn TokenStore>>,
     browser: Browser,
     heartbeat: Duration,
@@ -47,6 +50,14 @@ impl BotBuilder {
     /// Adds a command.
     pub fn command(mut self, command: Command) -> Self {
         self.commands.push(command);
+        self
+    }
+
+    /// Adds a [`Module`] and the commands it brings. Modules see each message in the order
+    /// they were added, before the commands and the handler.
+    pub fn module(mut self, module: impl Module) -> Self {
+        self.commands.extend(module.commands());
+        self.modules.push(Arc::new(module));
         self
     }
 
@@ -117,7 +128,8 @@ impl BotBuilder {
     /// The bot, ready to run.
     ///
     /// # Errors
-    /// [`Error::Config`] when no token path is configured and there is no data directory;
+    /// [`Error::Config`] when no token path is configured and there is no data directory, or
+    /// when two commands answer to one name;
     /// [`Error::Http`] when the HTTP client cannot be built.
     pub fn build(self) -> Result<Bot> {
         let config = self.config;
@@ -151,7 +163,7 @@ impl BotBuilder {
             ..LoginOptions::default()
         };
         let commands =
-            commands::Commands::new(config.bot.prefix.clone(), self.commands, self.clock.clone());
+            commands::Commands::new(config.bot.prefix.clone(), self.commands, self.clock.clone())?;
         let metrics = match self.metrics_listener.is_some() || config.metrics.listen.is_some() {
             true => Metrics::new(&config.bot.channels, &commands.names()),
             false => Metrics::disabled(),
@@ -164,6 +176,7 @@ impl BotBuilder {
             metrics_listener: self.metrics_listener,
             clock: self.clock,
             handler: self.handler,
+            modules: self.modules.into(),
             heartbeat: self.heartbeat,
             deadline: self.deadline,
             queued_events: self.queued_events,
@@ -182,6 +195,7 @@ impl Bot {
             config,
             handler: Arc::new(handler::NoHandler),
             commands: Vec::new(),
+            modules: Vec::new(),
             store: None,
             browser: Browser::default(),
             heartbeat: Duration::from_secs(30),

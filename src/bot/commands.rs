@@ -9,7 +9,7 @@ use crate::bot::Context;
 use crate::bot::args::{Invocation, parse_invocation, rest_after_name};
 use crate::bot::cooldown::Cooldowns;
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::ChatMessage;
 use crate::state::ScopedState;
 
@@ -146,7 +146,21 @@ pub(crate) struct Commands {
 }
 
 impl Commands {
-    pub(crate) fn new(prefix: String, mut commands: Vec<Command>, clock: Clock) -> Self {
+    /// # Errors
+    /// [`Error::Config`] on `bot.commands` when two commands answer to one name.
+    pub(crate) fn new(prefix: String, mut commands: Vec<Command>, clock: Clock) -> Result<Self> {
+        let mut names = std::collections::HashSet::new();
+        for name in commands
+            .iter()
+            .flat_map(|c| std::iter::once(&c.name).chain(&c.aliases))
+        {
+            if !names.insert(name.as_str()) {
+                return Err(Error::Config {
+                    key: "bot.commands".into(),
+                    message: format!("two commands answer to `{prefix}{name}`; rename one"),
+                });
+            }
+        }
         if !commands.iter().any(|c| c.answers_to(LIST_COMMAND)) {
             let list = Command::new(LIST_COMMAND, "Lists the commands", |call| async move {
                 let moderator = call.message.author_is_moderator || call.message.author_is_streamer;
@@ -156,11 +170,20 @@ impl Commands {
             commands.push(list);
         }
         commands.sort_by(|a, b| a.name.cmp(&b.name));
-        Self {
+        Ok(Self {
             prefix,
             commands,
             clock,
-        }
+        })
+    }
+
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Whether a command answers to `name` (lower case).
+    pub(crate) fn answers_to(&self, name: &str) -> bool {
+        self.commands.iter().any(|c| c.answers_to(name))
     }
 
     /// The commands' names, in the order [`invoked`](Self::invoked) numbers them.

@@ -7,8 +7,12 @@ use crate::api::queries::{
     BanUser, DeleteChatMessage, LongTimeoutUser, ShortTimeoutUser, UnbanUser, ban_user,
     delete_chat_message, long_timeout_user, short_timeout_user, unban_user,
 };
+use tokio_util::sync::CancellationToken;
+
+use crate::bot::args::parse_invocation;
 use crate::bot::commands::Commands;
 use crate::bot::sender::Outbox;
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{Channel, ChatMessage, User};
 use crate::state::ScopedState;
@@ -23,10 +27,19 @@ pub struct Context {
 struct Inner {
     channel: Channel,
     me: User,
-    api: Api,
     outbox: Outbox,
-    commands: Arc<Commands>,
     state: ScopedState,
+    bot: Shared,
+}
+
+/// What every channel's context shares.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) api: Api,
+    pub(crate) commands: Arc<Commands>,
+    pub(crate) clock: Clock,
+    /// Cancelled when the bot stops.
+    pub(crate) stop: CancellationToken,
 }
 
 impl std::fmt::Debug for Context {
@@ -42,19 +55,17 @@ impl Context {
     pub(crate) fn new(
         channel: Channel,
         me: User,
-        api: Api,
         outbox: Outbox,
-        commands: Arc<Commands>,
         state: ScopedState,
+        bot: Shared,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 channel,
                 me,
-                api,
                 outbox,
-                commands,
                 state,
+                bot,
             }),
         }
     }
@@ -85,7 +96,7 @@ impl Context {
 
     /// The typed API client, for anything this context has no method for.
     pub fn api(&self) -> &Api {
-        &self.inner.api
+        &self.inner.bot.api
     }
 
     /// Sends a chat message and waits until the server has it. Text longer than Glimesh
@@ -118,6 +129,7 @@ impl Context {
             message_id: message.id.clone(),
         };
         self.inner
+            .bot
             .api
             .run::<DeleteChatMessage>(variables)
             .await
@@ -134,6 +146,7 @@ impl Context {
             user_id: user.id.clone(),
         };
         self.inner
+            .bot
             .api
             .run::<ShortTimeoutUser>(variables)
             .await
@@ -150,6 +163,7 @@ impl Context {
             user_id: user.id.clone(),
         };
         self.inner
+            .bot
             .api
             .run::<LongTimeoutUser>(variables)
             .await
@@ -165,7 +179,7 @@ impl Context {
             channel_id: self.channel_id(),
             user_id: user.id.clone(),
         };
-        self.inner.api.run::<BanUser>(variables).await.map(drop)
+        self.inner.bot.api.run::<BanUser>(variables).await.map(drop)
     }
 
     /// Lifts a user's ban.
@@ -177,12 +191,57 @@ impl Context {
             channel_id: self.channel_id(),
             user_id: user.id.clone(),
         };
-        self.inner.api.run::<UnbanUser>(variables).await.map(drop)
+        self.inner
+            .bot
+            .api
+            .run::<UnbanUser>(variables)
+            .await
+            .map(drop)
     }
 
     /// The commands a user may run here, e.g. `!commands, !ping, !roll`.
     pub fn command_list(&self, moderator: bool) -> String {
-        self.inner.commands.list(moderator)
+        self.inner.bot.commands.list(moderator)
+    }
+
+    /// What a chat message starts with to be a command, e.g. `!`.
+    pub fn prefix(&self) -> &str {
+        self.inner.bot.commands.prefix()
+    }
+
+    /// Whether `name` (without the prefix, any case) is one of the bot's commands or aliases.
+    pub fn is_command(&self, name: &str) -> bool {
+        self.inner.bot.commands.answers_to(&name.to_lowercase())
+    }
+
+    /// The name of the command a message invokes (lower case, without the prefix), and its
+    /// arguments (double quotes group words); `None` when it invokes none.
+    pub fn invocation(&self, message: &ChatMessage) -> Option<(String, Vec<String>)> {
+        let invocation = parse_invocation(&message.text, self.prefix())?;
+        Some((invocation.name, invocation.args))
+    }
+
+    /// The bot's clock: what cooldowns, the send rate and timers read.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.bot.clock
+    }
+
+    /// Ends when the bot stops: work a module does on its own time races this.
+    ///
+    /// ```
+    /// # async fn tick(ctx: glimbot::Context) {
+    /// loop {
+    ///     tokio::select! {
+    ///         () = ctx.stopped() => break,
+    ///         () = ctx.clock().sleep(std::time::Duration::from_secs(60)) => {
+    ///             let _ = ctx.send("a minute has passed").await;
+    ///         }
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub async fn stopped(&self) {
+        self.inner.bot.stop.cancelled().await;
     }
 
     fn channel_id(&self) -> String {

@@ -11,6 +11,7 @@ mod commands;
 mod context;
 pub(crate) mod cooldown;
 mod handler;
+mod module;
 mod queue;
 mod router;
 mod sender;
@@ -30,6 +31,7 @@ pub use builder::BotBuilder;
 pub use commands::{Call, Command};
 pub use context::Context;
 pub use handler::Handler;
+pub use module::{Module, Verdict};
 
 use crate::api::Api;
 use crate::clock::Clock;
@@ -73,6 +75,7 @@ pub struct Bot {
     config: Config,
     api: Api,
     handler: Arc<dyn Handler>,
+    modules: Arc<[Arc<dyn Module>]>,
     commands: Arc<commands::Commands>,
     heartbeat: Duration,
     deadline: Duration,
@@ -181,6 +184,12 @@ impl Bot {
             .then(|| Arc::new(Semaphore::new(CONCURRENT_HANDLERS)));
         let catch_ups = Arc::new(Semaphore::new(CONCURRENT_CATCH_UPS));
         let budget = queue::Budget::new(self.queued_events);
+        let shared = context::Shared {
+            api: self.api.clone(),
+            commands: Arc::clone(&self.commands),
+            clock: self.clock.clone(),
+            stop: stop.clone(),
+        };
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
         let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
         for (index, (channel, last_seen)) in resolved.into_iter().enumerate() {
@@ -198,18 +207,12 @@ impl Bot {
             let resume = worker::ResumePoint::read(&channel_state, last_seen).await?;
             let checkpoint =
                 worker::Checkpoint::new(channel_state.clone(), self.config.resume.clone());
-            let ctx = Context::new(
-                channel,
-                me.clone(),
-                self.api.clone(),
-                outbox,
-                Arc::clone(&self.commands),
-                channel_state,
-            );
+            let ctx = Context::new(channel, me.clone(), outbox, channel_state, shared.clone());
             let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
                 ctx,
                 handler: Arc::clone(&self.handler),
+                modules: Arc::clone(&self.modules),
                 commands: Arc::clone(&self.commands),
                 running: running.clone(),
                 catch_ups: Arc::clone(&catch_ups),

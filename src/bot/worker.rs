@@ -19,7 +19,7 @@ use crate::bot::commands::Commands;
 use crate::bot::cooldown::Cooldowns;
 use crate::bot::queue::Receiver;
 use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
-use crate::bot::{Context, Handler};
+use crate::bot::{Context, Handler, Module, Verdict};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::metrics::{ChannelMetrics, EventKind, Metrics};
@@ -32,6 +32,7 @@ use seen::Seen;
 pub(crate) struct Worker {
     pub(crate) ctx: Context,
     pub(crate) handler: Arc<dyn Handler>,
+    pub(crate) modules: Arc<[Arc<dyn Module>]>,
     pub(crate) commands: Arc<Commands>,
     /// How many handlers may run at once across all channels; `None` when there are no more
     /// channels than that, so that no handler ever waits.
@@ -159,6 +160,9 @@ impl Worker {
                         .await;
                 } else {
                     state.ready_before = true;
+                    for module in self.modules.iter() {
+                        self.call("module ready", module.on_ready(&self.ctx)).await;
+                    }
                     self.call("ready", self.handler.on_ready(&self.ctx)).await;
                     self.progress.send_modify(|p| p.ready += 1);
                 }
@@ -223,6 +227,17 @@ impl Worker {
     }
 
     async fn handle_message(&mut self, message: &ChatMessage) {
+        for module in self.modules.iter() {
+            let mut verdict = Verdict::Continue;
+            let seen = async {
+                verdict = module.on_message(&self.ctx, message).await?;
+                Ok(())
+            };
+            self.call("module", seen).await;
+            if verdict == Verdict::Consumed {
+                return;
+            }
+        }
         self.call("message", self.handler.on_message(&self.ctx, message))
             .await;
         if !self.checkpoint.may_command(message) {
