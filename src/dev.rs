@@ -14,8 +14,8 @@ use tokio::sync::{mpsc, watch};
 use crate::auth::{Browser, MemoryStore};
 use crate::bot::{Bot, BotBuilder, Context, Handler};
 use crate::config::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
-    StateConfig,
+    AuthConfig, BotConfig, Config, FiltersConfig, Flow, GlimeshConfig, MetricsConfig, ResumeConfig,
+    SendingConfig, StateConfig,
 };
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
@@ -66,6 +66,9 @@ pub(crate) fn config(info: &WorldInfo) -> Result<Config> {
         metrics: MetricsConfig::default(),
         state: StateConfig::default(),
         resume: ResumeConfig::default(),
+        commands: Vec::new(),
+        timers: Vec::new(),
+        filters: FiltersConfig::default(),
     })
 }
 

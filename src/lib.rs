@@ -31,6 +31,8 @@ mod socket;
 mod state;
 #[cfg(feature = "sim")]
 pub mod testing;
+#[allow(dead_code)]
+mod toolkit;
 
 pub use api::{Api, queries};
 pub use async_trait::async_trait;
@@ -41,8 +43,8 @@ pub use bot::{Bot, BotBuilder, Call, Command, Context, Handler, Module, Shutdown
 pub use cli::{About, run};
 pub use clock::Clock;
 pub use config::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
-    StateConfig,
+    AuthConfig, BotConfig, Config, FiltersConfig, Flow, GlimeshConfig, MetricsConfig, ResumeConfig,
+    SendingConfig, StateConfig, TextCommandConfig, TimerConfig,
 };
 pub use error::{Error, Result};
 pub use logging::{LogFormat, log_subscriber};

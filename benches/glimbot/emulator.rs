@@ -200,6 +200,9 @@ impl BotSetup {
             metrics: glimbot::MetricsConfig::default(),
             state: StateConfig::default(),
             resume: ResumeConfig::default(),
+            commands: Vec::new(),
+            timers: Vec::new(),
+            filters: glimbot::FiltersConfig::default(),
         }
     }
 }

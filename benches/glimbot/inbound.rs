@@ -64,6 +64,9 @@ fn config(base_url: &str, channels: usize, metrics: Metrics) -> Config {
         },
         state: StateConfig::default(),
         resume: ResumeConfig::default(),
+        commands: Vec::new(),
+        timers: Vec::new(),
+        filters: glimbot::FiltersConfig::default(),
     }
 }
 

@@ -11,6 +11,7 @@ mod diagnostics;
 mod keys;
 #[cfg(test)]
 mod tests;
+mod toolkit;
 mod validate;
 mod values;
 
@@ -25,6 +26,7 @@ use crate::secret::Secret;
 use diagnostics::syntax_error;
 pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
+pub use toolkit::{FiltersConfig, TextCommandConfig, TimerConfig};
 use values::{Raw, Values, file_values};
 
 /// Everything a bot needs to know before it connects.
@@ -44,6 +46,12 @@ pub struct Config {
     pub state: StateConfig,
     /// What the bot replays after a restart.
     pub resume: ResumeConfig,
+    /// The `[[commands]]` tables: text commands written in the file.
+    pub commands: Vec<TextCommandConfig>,
+    /// The `[[timers]]` tables: messages posted on a schedule while chat is active.
+    pub timers: Vec<TimerConfig>,
+    /// The `[filters]` section: chat filters and what they do to those who trip them.
+    pub filters: FiltersConfig,
 }
 
 /// The `[glimesh]` section: where the instance is and who the bot's application is.
@@ -166,7 +174,8 @@ impl Config {
     /// # Errors
     /// [`Error::Config`] naming the first key that is unknown, missing or wrong, with the fix.
     pub fn from_toml(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        let table: Table = text.parse().map_err(|e| syntax_error(text, &e))?;
+        let mut table: Table = text.parse().map_err(|e| syntax_error(text, &e))?;
+        let toolkit = toolkit::take(&mut table)?;
         let mut given = file_values(table)?;
         for key in keys::ALL {
             let var = key.env_var();
@@ -175,7 +184,13 @@ impl Config {
             }
         }
         let values = Values(given);
-        validate::build(&values).map_err(|e| values.name_variable(e))
+        let config = validate::build(&values).map_err(|e| values.name_variable(e))?;
+        Ok(Config {
+            commands: toolkit.commands,
+            timers: toolkit.timers,
+            filters: toolkit.filters,
+            ..config
+        })
     }
 }
 

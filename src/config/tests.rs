@@ -103,6 +103,9 @@ fn a_full_file_parses_to_the_expected_config() {
             max_age: std::time::Duration::from_secs(3600),
             command_max_age: std::time::Duration::from_secs(30),
         },
+        commands: Vec::new(),
+        timers: Vec::new(),
+        filters: FiltersConfig::default(),
     };
     assert_eq!(Config::from_toml(text, |_| None).unwrap(), expected);
 }

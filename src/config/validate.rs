@@ -9,8 +9,8 @@ use super::diagnostics::suggestion;
 use super::keys::{self, Key};
 use super::values::Values;
 use super::{
-    AuthConfig, BotConfig, Config, Flow, GlimeshConfig, MetricsConfig, ResumeConfig, SendingConfig,
-    StateConfig,
+    AuthConfig, BotConfig, Config, FiltersConfig, Flow, GlimeshConfig, MetricsConfig, ResumeConfig,
+    SendingConfig, StateConfig,
 };
 use crate::error::Result;
 use crate::protocol::{SCOPES as SCOPES_GLIMESH_KNOWS, is_loopback};
@@ -41,6 +41,9 @@ pub(super) fn build(values: &Values) -> Result<Config> {
         },
         state: state(values)?,
         resume: resume(values)?,
+        commands: Vec::new(),
+        timers: Vec::new(),
+        filters: FiltersConfig::default(),
     })
 }
 

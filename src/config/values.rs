@@ -7,6 +7,7 @@ use toml::{Table, Value};
 use super::config_error;
 use super::diagnostics::{found, suggestion};
 use super::keys::{ALL, Key, SECTIONS};
+use super::toolkit;
 use crate::error::{Error, Result};
 
 /// A value before it is checked, and where it came from.
@@ -22,7 +23,8 @@ pub(super) fn file_values(table: Table) -> Result<BTreeMap<(&'static str, &'stat
     let mut values = BTreeMap::new();
     for (section, body) in table {
         if !SECTIONS.contains(&section.as_str()) {
-            let hint = suggestion(&section, &SECTIONS, ("`[", "]`"), "sections");
+            let all: Vec<&str> = SECTIONS.iter().chain(&toolkit::SECTIONS).copied().collect();
+            let hint = suggestion(&section, &all, ("`[", "]`"), "sections");
             return Err(config_error(section, format!("unknown section; {hint}")));
         }
         let Value::Table(body) = body else {

@@ -267,6 +267,9 @@ pub fn config(sim: &Sim, channels: &[&str]) -> glimbot::Config {
         metrics: glimbot::MetricsConfig::default(),
         state: glimbot::StateConfig::default(),
         resume: glimbot::ResumeConfig::default(),
+        commands: Vec::new(),
+        timers: Vec::new(),
+        filters: glimbot::FiltersConfig::default(),
     }
 }
 
