@@ -31,7 +31,6 @@ mod socket;
 mod state;
 #[cfg(feature = "sim")]
 pub mod testing;
-#[allow(dead_code)]
 mod toolkit;
 
 pub use api::{Api, queries};
