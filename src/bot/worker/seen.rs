@@ -4,10 +4,9 @@
 //! Ids are trusted only for ordering the catch-up, never to declare a message seen: one bogus
 //! huge id, or an instance restarted with fresh ids, must not silence the channel.
 
-use std::collections::{HashSet, VecDeque};
 use std::hash::BuildHasher;
 
-use foldhash::fast::{FixedState, RandomState};
+use foldhash::fast::RandomState;
 
 use chrono::{NaiveDateTime, Timelike};
 
@@ -16,7 +15,7 @@ use crate::model::ChatMessage;
 /// How many recent messages are remembered: more than can overlap between a catch-up and the
 /// live events queued meanwhile (a channel's queue holds 256), and small enough that a
 /// thousand channels keep their windows in a few megabytes.
-const WINDOW: usize = 1024;
+const WINDOW: usize = 512;
 
 /// A message's identity: its id with its author and text, so that an id reused by a restored
 /// instance names a different message.
@@ -28,8 +27,12 @@ pub(crate) struct Seen {
     /// Hashes messages into keys with a fast hash seeded at random: a collision would only make
     /// the bot skip one message, and nobody outside can aim for one.
     hasher: RandomState,
-    recent: VecDeque<Key>,
-    keys: HashSet<Key, FixedState>,
+    /// The keys of the latest messages, at most [`WINDOW`]; once full, `next` is overwritten.
+    recent: Vec<Key>,
+    next: usize,
+    /// No message in the window has a larger id: one with a larger id is new without a search,
+    /// which is every live message in order.
+    highest: u64,
     /// The id of the latest message of the current history; the catch-up reads past it.
     newest: u64,
     /// When that message was sent; a new history is read back to it.
@@ -41,8 +44,9 @@ impl Seen {
     pub(crate) fn after(newest: u64) -> Self {
         Self {
             hasher: RandomState::default(),
-            recent: VecDeque::new(),
-            keys: HashSet::with_hasher(FixedState::default()),
+            recent: Vec::new(),
+            next: 0,
+            highest: 0,
             newest,
             // Whole seconds, as Glimesh stores times.
             newest_at: chrono::Utc::now()
@@ -67,25 +71,38 @@ impl Seen {
             .hash_one((&message.id, &message.author.id, &message.text))
     }
 
+    /// Whether a message with this key and id is in the window.
+    fn holds(&self, key: Key, seq: Option<u64>) -> bool {
+        if seq.is_some_and(|seq| seq > self.highest) {
+            return false;
+        }
+        // Compared in chunks without an early exit, which the compiler turns into vector code.
+        self.recent
+            .chunks(16)
+            .any(|chunk| chunk.iter().fold(false, |found, &k| found | (k == key)))
+    }
+
     /// Whether this message was delivered already.
     pub(crate) fn contains(&self, message: &ChatMessage) -> bool {
-        self.keys.contains(&self.key(message))
+        self.holds(self.key(message), message.seq())
     }
 
     /// Records a message; `false` when it was delivered already. An id below the latest one
     /// starts a new history (an instance restarted or restored): it is delivered, with a warning.
     pub(crate) fn first_sight(&mut self, message: &ChatMessage) -> bool {
-        let key = self.key(message);
-        if !self.keys.insert(key) {
+        let (key, seq) = (self.key(message), message.seq());
+        if self.holds(key, seq) {
             return false;
         }
-        if self.recent.len() == WINDOW
-            && let Some(oldest) = self.recent.pop_front()
-        {
-            self.keys.remove(&oldest);
+        if self.recent.len() < WINDOW {
+            self.recent.push(key);
+        } else {
+            self.recent[self.next] = key;
+            self.next = (self.next + 1) % WINDOW;
         }
-        self.recent.push_back(key);
-        if let Some(seq) = message.seq() {
+        // Ids that are not numbers always take the search.
+        self.highest = self.highest.max(seq.unwrap_or(u64::MAX));
+        if let Some(seq) = seq {
             if seq < self.newest {
                 tracing::warn!(
                     id = seq,
@@ -146,7 +163,7 @@ mod tests {
         for id in 1..=WINDOW as u64 + 1 {
             assert!(seen.first_sight(&message(id, "m")));
         }
-        assert_eq!(seen.keys.len(), WINDOW);
+        assert_eq!(seen.recent.len(), WINDOW);
         assert!(!seen.contains(&message(1, "m")));
         assert!(seen.contains(&message(2, "m")));
     }
