@@ -27,6 +27,7 @@ use diagnostics::syntax_error;
 pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
 pub use toolkit::{FiltersConfig, TextCommandConfig, TimerConfig};
+pub(crate) use toolkit::{name_problem, too_long};
 use values::{Raw, Values, file_values};
 
 /// Everything a bot needs to know before it connects.

@@ -5,12 +5,14 @@
 //! names its dotted key (`commands[2].reply`) and the fix.
 
 mod commands;
+mod fields;
 mod filters;
 mod timers;
 
 use toml::Table;
 
 pub use commands::TextCommandConfig;
+pub(crate) use commands::{name_problem, too_long};
 pub use filters::FiltersConfig;
 pub use timers::TimerConfig;
 
