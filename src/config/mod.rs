@@ -186,6 +186,7 @@ impl Config {
         }
         let values = Values(given);
         let config = validate::build(&values).map_err(|e| values.name_variable(e))?;
+        toolkit::check_channels(&toolkit.timers, &config.bot.channels)?;
         Ok(Config {
             commands: toolkit.commands,
             timers: toolkit.timers,

@@ -5,6 +5,8 @@ use std::time::Duration;
 use toml::Value;
 
 use super::fields::{Fields, tables};
+use crate::config::config_error;
+use crate::config::diagnostics::suggestion;
 use crate::error::Result;
 use crate::protocol::MAX_MESSAGE_GRAPHEMES;
 
@@ -81,6 +83,27 @@ fn timer(fields: &Fields) -> Result<TimerConfig> {
         min_lines: fields.count("min_lines")?.unwrap_or(DEFAULT_MIN_LINES),
         channels: channels.iter().map(|c| c.to_lowercase()).collect(),
     })
+}
+
+/// Each timer's `channels` are channels the bot joins: a name it does not is a typo, and the
+/// timer would never post there.
+pub(in crate::config) fn check_channels(timers: &[TimerConfig], joined: &[String]) -> Result<()> {
+    for (index, timer) in timers.iter().enumerate() {
+        let stray = timer.channels.iter().find(|channel| {
+            !joined
+                .iter()
+                .any(|joined| joined.eq_ignore_ascii_case(channel))
+        });
+        if let Some(stray) = stray {
+            let joined: Vec<&str> = joined.iter().map(String::as_str).collect();
+            let hint = suggestion(stray, &joined, ("\"", "\""), "channels in bot.channels");
+            return Err(config_error(
+                format!("timers[{index}].channels"),
+                format!("{stray:?} is not a channel the bot joins; {hint}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Each message is posted whole, as one chat message: none blank, none too long.
