@@ -231,3 +231,14 @@ fn a_command_made_in_code_is_checked_like_one_of_the_file() {
     assert!(refused("a b", "x").starts_with("commands.a b.name: "));
     assert!(refused("a", "{x}").starts_with("commands.a.reply: unknown variable {x}"));
 }
+
+#[test]
+fn the_example_file_has_working_commands_and_timers() {
+    let example = include_str!("../../../config.example.toml");
+    let config = Config::from_toml(example, |_| None).unwrap();
+    let names: Vec<&str> = config.commands.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["discord", "hug", "lurk"]);
+    assert_eq!(config.timers.len(), 1);
+    assert_eq!(config.timers[0].messages.len(), 2);
+    assert_eq!(config.timers[0].every, Duration::from_secs(15 * 60));
+}
