@@ -210,3 +210,23 @@ async fn a_reply_from_chat_is_checked_before_it_is_saved() {
     .await;
     chat.stop().await.unwrap();
 }
+
+#[test]
+fn a_command_of_the_file_may_not_take_the_name_of_the_bots_own() {
+    let config = Config::from_toml(COMMANDS, |_| None).unwrap();
+    let hello = Command::new("hello", "Says hello", |call| async move {
+        call.reply("hello").await
+    });
+    let built = glimbot::Bot::builder(config)
+        .token_store(glimbot::MemoryStore::new())
+        .module(commands())
+        .command(hello)
+        .build();
+    match built {
+        Err(glimbot::Error::Config { key, message }) => {
+            assert_eq!(key, "bot.commands");
+            assert!(message.contains("`!hello`"), "{message}");
+        }
+        other => panic!("expected the clash refused, got {:?}", other.map(drop)),
+    }
+}
