@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use glimbot::testing::{Harness, STREAMER, VIEWER};
-use glimbot::{BotBuilder, Command, Config, State, TextCommands};
+use glimbot::{BotBuilder, Command, Config, State, TextCommandConfig, TextCommands};
 
 /// The file's `[[commands]]`, as a streamer writes them.
 const COMMANDS: &str = r#"
@@ -152,6 +152,27 @@ async fn moderators_add_edit_list_and_remove_commands_that_outlive_a_restart() {
     chat.expect_no_message().await;
     chat.say(STREAMER, "!command remove discord").await;
     chat.expect_message("@streamer there is no !discord; add it with !command add discord TEXT")
+        .await;
+    chat.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn commands_made_in_code_answer_like_those_of_the_file() {
+    let commands = TextCommands::new()
+        .command("discord", "{channel}'s Discord: discord.gg/x")
+        .unwrap()
+        .with(TextCommandConfig {
+            aliases: vec!["sq".into()],
+            ..TextCommandConfig::new("square", "{arg1} squared is a lot").unwrap()
+        });
+    let mut chat = Harness::start(|bot| bot.module(commands)).await;
+    chat.say(VIEWER, "!discord").await;
+    chat.expect_message("streamer's Discord: discord.gg/x")
+        .await;
+    chat.say(VIEWER, "!sq 12").await;
+    chat.expect_message("12 squared is a lot").await;
+    chat.say(STREAMER, "!command remove discord").await;
+    chat.expect_message("@streamer !discord is set in the configuration file; change it there")
         .await;
     chat.stop().await.unwrap();
 }
