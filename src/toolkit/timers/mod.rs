@@ -88,7 +88,11 @@ impl Module for Timers {
         Ok(())
     }
 
-    async fn on_message(&self, ctx: &Context, _: &ChatMessage) -> Result<Verdict> {
+    async fn on_message(&self, ctx: &Context, message: &ChatMessage) -> Result<Verdict> {
+        // What was said before the bot started is no sign that chat is active now.
+        if message.replayed {
+            return Ok(Verdict::Continue);
+        }
         let channels = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(counter) = channels.get(&ctx.channel().id) {
             counter.send_modify(|lines| *lines += 1);
