@@ -135,6 +135,7 @@ async fn moderators_add_edit_list_and_remove_commands_that_outlive_a_restart() {
     chat.say(moderator, "!command add lurk {user} is lurking")
         .await;
     chat.expect_message("@mia added !lurk").await;
+    chat.advance(Duration::from_secs(5));
     chat.say(VIEWER, "!discord").await;
     chat.expect_message("Join us at discord.gg/y (1)").await;
     chat.stop().await.unwrap();
@@ -174,6 +175,21 @@ async fn commands_made_in_code_answer_like_those_of_the_file() {
     chat.say(STREAMER, "!command remove discord").await;
     chat.expect_message("@streamer !discord is set in the configuration file; change it there")
         .await;
+    chat.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_command_from_chat_answers_once_in_five_seconds() {
+    let mut chat = Harness::start(bot).await;
+    chat.say(STREAMER, "!command add hype HYPE!").await;
+    chat.expect_message("@streamer added !hype").await;
+    chat.say(VIEWER, "!hype").await;
+    chat.expect_message("HYPE!").await;
+    chat.say("another", "!hype").await;
+    chat.expect_no_message().await;
+    chat.advance(Duration::from_secs(5));
+    chat.say("another", "!hype").await;
+    chat.expect_message("HYPE!").await;
     chat.stop().await.unwrap();
 }
 

@@ -4,17 +4,24 @@
 mod editor;
 mod render;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::bot::args::{parse_invocation, rest_after_name};
+use crate::bot::cooldown::Cooldowns;
 use crate::bot::{Command, Context, Module, Verdict};
 use crate::config::TextCommandConfig;
 use crate::error::Result;
 use crate::model::ChatMessage;
 use crate::template::Template;
 use render::Use;
+
+/// How long a command added from chat waits between uses in a channel. It has no settings of
+/// its own, and without one a busy chat would have the bot repeat it line after line.
+const CHAT_COMMAND_COOLDOWN: Duration = Duration::from_secs(5);
 
 /// Commands that answer with a text, and `!command`, with which the streamer and moderators
 /// add, edit, remove and list more of them from chat. A [`Module`]: a bot adds them with
@@ -41,6 +48,8 @@ use render::Use;
 #[derive(Debug, Clone, Default)]
 pub struct TextCommands {
     configured: Vec<TextCommandConfig>,
+    /// The cooldowns of the commands added from chat, by channel id.
+    cooldowns: Arc<Mutex<HashMap<String, Cooldowns>>>,
 }
 
 impl TextCommands {
@@ -53,6 +62,7 @@ impl TextCommands {
     pub fn from_config(commands: &[TextCommandConfig]) -> Self {
         Self {
             configured: commands.to_vec(),
+            ..Self::default()
         }
     }
 
@@ -69,6 +79,22 @@ impl TextCommands {
     pub fn with(mut self, command: TextCommandConfig) -> Self {
         self.configured.push(command);
         self
+    }
+}
+
+impl TextCommands {
+    /// Whether the chat command `name` was used in this channel too recently to answer; if
+    /// not, this use starts its cooldown.
+    fn cooling_down(&self, ctx: &Context, name: &str) -> bool {
+        let mut channels = self
+            .cooldowns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let cooldowns = channels.entry(ctx.channel().id.clone()).or_default();
+        let wait = Some(CHAT_COMMAND_COOLDOWN);
+        cooldowns
+            .try_use(name, "", None, wait, ctx.clock().now())
+            .is_err()
     }
 }
 
@@ -107,6 +133,9 @@ impl Module for TextCommands {
                 return Ok(Verdict::Continue);
             }
         };
+        if self.cooling_down(ctx, &invocation.name) {
+            return Ok(Verdict::Consumed);
+        }
         let used = Use {
             ctx,
             message,
