@@ -33,8 +33,9 @@ const CHAT_COMMAND_COOLDOWN: Duration = Duration::from_secs(5);
 ///
 /// The commands of the file or the code are ordinary commands: `!commands` lists them, and a
 /// name one of them shares with another command stops the bot before it connects. Those added
-/// from chat are kept per channel in the bot's [`State`](crate::State); chat can change neither
-/// these nor any other command of the bot.
+/// from chat are kept per channel in the bot's [`State`](crate::State), and answer at most once
+/// every 5 seconds in a channel. Chat cannot change the commands of the file or the code, nor
+/// any other command of the bot.
 ///
 /// ```
 /// use glimbot::{Bot, Config, TextCommands};

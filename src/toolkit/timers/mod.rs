@@ -20,8 +20,7 @@ use schedule::Schedule;
 /// A timer posts once its period has passed and at least `min_lines` chat lines from others
 /// came since it last posted, so it never talks into a silent chat. Each channel walks its
 /// timers in order and posts at most one at a time, a minute apart at least. Time is the
-/// bot's [`Clock`](crate::Clock), which a test moves forward with
-/// [`Harness::advance`](crate::testing::Harness::advance).
+/// bot's [`Clock`](crate::Clock), which a test moves forward with `Harness::advance`.
 ///
 /// ```
 /// use std::time::Duration;
