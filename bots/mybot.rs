@@ -1,5 +1,6 @@
 //! mybot: the example bot. `!ping`, `!roll 2d6`, `!uptime`, `!commands`, a thank-you for each
-//! follow, and `!shoutout <user>` for moderators.
+//! follow, and `!shoutout <user>` for moderators; the text commands and timers of the
+//! configuration, and `!command add NAME TEXT` for moderators to add more from chat.
 //!
 //! Run it with `cargo run --bin mybot`: without a `config.toml` it joins a local Glimesh and
 //! this terminal becomes the chat.
@@ -7,7 +8,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use glimbot::{BotBuilder, Call, Command, Context, Follow, Handler, async_trait};
+use glimbot::{
+    BotBuilder, Call, Command, Context, Follow, Handler, TextCommands, Timers, async_trait,
+};
 use rand::Rng;
 
 struct MyBot;
@@ -47,9 +50,14 @@ async fn roll(call: Call) -> glimbot::Result<()> {
         .await
 }
 
-/// The bot: its handler and commands. `started` is when it started, for `!uptime`.
+/// The bot: its handler and commands, and the text commands and timers of the configuration.
+/// `started` is when it started, for `!uptime`.
 fn mybot(bot: BotBuilder, started: Instant) -> BotBuilder {
+    let text_commands = TextCommands::from_config(&bot.config().commands);
+    let timers = Timers::from_config(&bot.config().timers);
     bot.handler(MyBot)
+        .module(text_commands)
+        .module(timers)
         .command(Command::new("ping", "Answers pong", |call| async move {
             call.reply("pong").await
         }))
@@ -179,14 +187,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn moderators_add_text_commands_from_chat() {
+        let mut chat = start().await;
+        chat.say(STREAMER, "!command add lurk {user} is lurking")
+            .await;
+        chat.expect_message("@streamer added !lurk").await;
+        chat.say(VIEWER, "!lurk").await;
+        chat.expect_message("viewer is lurking").await;
+        chat.say(STREAMER, "!command add roll no dice").await;
+        chat.expect_message("@streamer !roll is a built-in command")
+            .await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
+    #[tokio::test]
     async fn the_command_list_shows_each_person_what_they_may_use() {
         let mut chat = start().await;
         chat.say(VIEWER, "!commands").await;
         chat.expect_message("@viewer Commands: !commands, !ping, !roll, !uptime")
             .await;
         chat.say(STREAMER, "!help").await;
-        chat.expect_message("@streamer Commands: !commands, !ping, !roll, !shoutout, !uptime")
-            .await;
+        chat.expect_message(
+            "@streamer Commands: !command, !commands, !ping, !roll, !shoutout, !uptime",
+        )
+        .await;
         chat.stop().await.expect("the bot stops cleanly");
     }
 }

@@ -29,6 +29,7 @@ mod secret;
 pub mod sim;
 mod socket;
 mod state;
+mod template;
 #[cfg(feature = "sim")]
 pub mod testing;
 mod toolkit;
@@ -51,3 +52,5 @@ pub use metrics::{ApiOutcome, ChannelMetrics, EventKind, Metrics, MetricsListene
 pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
 pub use state::{InMemoryStore, Scope, ScopedState, SqliteStore, State, Store, UpdateFn};
+pub use template::{Template, TemplateError};
+pub use toolkit::{TextCommands, Timers};

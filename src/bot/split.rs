@@ -5,8 +5,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// The longest chat message Glimesh accepts, in graphemes.
-pub(crate) const MAX_MESSAGE_GRAPHEMES: usize = 255;
+pub(crate) use crate::protocol::MAX_MESSAGE_GRAPHEMES;
 
 /// Splits `text` into chat messages of at most `max` graphemes each (max >= 1), breaking at
 /// whitespace where possible and never inside a grapheme (so never inside a UTF-8 character, an

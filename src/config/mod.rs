@@ -27,6 +27,7 @@ use diagnostics::syntax_error;
 pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
 pub use toolkit::{FiltersConfig, TextCommandConfig, TimerConfig};
+pub(crate) use toolkit::{name_problem, too_long};
 use values::{Raw, Values, file_values};
 
 /// Everything a bot needs to know before it connects.
@@ -185,6 +186,7 @@ impl Config {
         }
         let values = Values(given);
         let config = validate::build(&values).map_err(|e| values.name_variable(e))?;
+        toolkit::check_channels(&toolkit.timers, &config.bot.channels)?;
         Ok(Config {
             commands: toolkit.commands,
             timers: toolkit.timers,

@@ -57,6 +57,8 @@ pub const NOT_FOUND: &str = "Could not find resource";
 pub const UNAUTHORIZED: &str = "unauthorized";
 /// Absinthe's error for a document over its token limit.
 pub const TOO_MANY_TOKENS: &str = "Token limit exceeded";
+/// The longest chat message Glimesh accepts, in graphemes (`validate_length(:message, max: 255)`).
+pub const MAX_MESSAGE_GRAPHEMES: usize = 255;
 /// The highest complexity Glimesh runs over HTTP.
 pub const MAX_COMPLEXITY: usize = 500;
 

@@ -17,8 +17,7 @@ use crate::sim::pubsub::{Event, Subscribers, Topic};
 use crate::sim::rows::{Channel, Follow, Message, ModLog, User, now};
 use crate::sim::world::World;
 
-/// The longest chat message Glimesh stores, in graphemes.
-pub(crate) const MAX_MESSAGE_GRAPHEMES: usize = 255;
+pub(crate) use crate::protocol::MAX_MESSAGE_GRAPHEMES;
 /// The text of the chat message a follow creates (clients prefix the username).
 pub(crate) const FOLLOWED_TEXT: &str = " just followed the stream!";
 /// How long a follow suppresses another follow message from the same user.

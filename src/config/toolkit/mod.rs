@@ -5,14 +5,17 @@
 //! names its dotted key (`commands[2].reply`) and the fix.
 
 mod commands;
+mod fields;
 mod filters;
 mod timers;
 
 use toml::Table;
 
 pub use commands::TextCommandConfig;
+pub(crate) use commands::{name_problem, too_long};
 pub use filters::FiltersConfig;
 pub use timers::TimerConfig;
+pub(super) use timers::check_channels;
 
 use crate::error::Result;
 
@@ -46,3 +49,6 @@ pub(super) fn take(table: &mut Table) -> Result<Toolkit> {
 
 /// The toolkit's sections, for "did you mean" on a misspelt section name.
 pub(super) const SECTIONS: [&str; 3] = ["commands", "timers", "filters"];
+
+#[cfg(test)]
+mod tests;
