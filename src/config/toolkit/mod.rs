@@ -11,7 +11,8 @@ mod timers;
 use toml::Table;
 
 pub use commands::TextCommandConfig;
-pub use filters::FiltersConfig;
+pub(crate) use filters::{Check, Pattern, RuleConfig, Share};
+pub use filters::{FiltersConfig, Rule, Step};
 pub use timers::TimerConfig;
 
 use crate::error::Result;
