@@ -1,5 +1,5 @@
 //! mybot: the example bot. `!ping`, `!roll 2d6`, `!uptime`, `!commands`, a thank-you for each
-//! follow, and `!shoutout <user>` for moderators.
+//! follow, `!shoutout <user>` for moderators, and the chat filters of the file's `[filters]`.
 //!
 //! Run it with `cargo run --bin mybot`: without a `config.toml` it joins a local Glimesh and
 //! this terminal becomes the chat.
@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use glimbot::{BotBuilder, Call, Command, Context, Follow, Handler, async_trait};
+use glimbot::{BotBuilder, Call, Command, Context, Filters, Follow, Handler, async_trait};
 use rand::Rng;
 
 struct MyBot;
@@ -47,9 +47,12 @@ async fn roll(call: Call) -> glimbot::Result<()> {
         .await
 }
 
-/// The bot: its handler and commands. `started` is when it started, for `!uptime`.
+/// The bot: its handler, commands and filters. `started` is when it started, for `!uptime`.
 fn mybot(bot: BotBuilder, started: Instant) -> BotBuilder {
+    // Without a `[filters]` section every filter is off.
+    let filters = Filters::from_config(&bot.config().filters);
     bot.handler(MyBot)
+        .module(filters)
         .command(Command::new("ping", "Answers pong", |call| async move {
             call.reply("pong").await
         }))

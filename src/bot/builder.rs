@@ -41,6 +41,12 @@ impl std::fmt::Debug for BotBuilder {
 }
 
 impl BotBuilder {
+    /// The configuration the bot was set up with, e.g. for
+    /// [`Filters::from_config`](crate::Filters::from_config).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// The bot's event handler.
     pub fn handler(mut self, handler: impl Handler) -> Self {
         self.handler = Arc::new(handler);

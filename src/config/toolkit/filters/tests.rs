@@ -206,3 +206,16 @@ fn a_pathological_regex_is_a_config_error_not_a_stall() {
         "refused at once"
     );
 }
+
+#[test]
+fn the_example_file_turns_on_every_filter() {
+    let text = include_str!("../../../../config.example.toml");
+    let config = Config::from_toml(text, |_| None).unwrap().filters;
+    let rules: Vec<Rule> = config.rules.iter().map(|r| r.check.rule()).collect();
+    assert_eq!(rules, Rule::ALL);
+    let Check::Banned { matcher, .. } = &config.rules[0].check else {
+        panic!("banned first");
+    };
+    assert!(matcher.is_match("Free VBucks in my bio"));
+    assert!(matcher.is_match("follow 4 follow?"));
+}
