@@ -11,6 +11,9 @@ use crate::config::Rule;
 
 /// How many messages a channel sees between two sweeps of the repeats filter's memory.
 const SWEEP_EVERY: u32 = 1024;
+/// The most offences kept per person, newest first: more than any ladder needs, and a bound
+/// on someone the bot cannot stop.
+const KEPT_PER_USER: usize = 32;
 
 /// Every channel's memory; one lock, held only while a message is looked at.
 #[derive(Debug, Default)]
@@ -76,6 +79,9 @@ impl ChannelMemory {
             Some(offences) => offences,
             None => self.offences.entry(user_id.to_owned()).or_default(),
         };
+        if offences.len() == KEPT_PER_USER {
+            offences.remove(0);
+        }
         offences.push((rule, now + window));
         offences.iter().filter(|(r, _)| *r == rule).count()
     }

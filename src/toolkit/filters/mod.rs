@@ -12,7 +12,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 
 use crate::bot::{Command, Context, Module, Verdict};
-use crate::config::{Check, FiltersConfig, Rule, RuleConfig, Step};
+use crate::config::{Check, FiltersConfig, Rule, RuleConfig, Share, Step};
 use crate::error::Result;
 use crate::model::ChatMessage;
 use memory::{ChannelMemory, Memory};
@@ -42,7 +42,7 @@ use text::{Counts, link_hosts, over_share, within_domain};
 /// Ok(bot.module(filters))
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Filters {
     config: FiltersConfig,
     memory: Arc<Memory>,
@@ -127,23 +127,26 @@ fn trips(
         }
         Check::Repeats { max, within } => memory.say(&message.author.id, text, *within, now) > *max,
         Check::Emotes { max } => text.contains(':') && counted().emotes > *max,
-        Check::Caps(share) => {
-            if text.len() < share.min_length as usize {
-                return false;
-            }
+        Check::Caps(share) => exceeds(*share, text, || {
             let counts = counted();
-            counts.letters >= share.min_length
-                && over_share(counts.capitals, counts.letters, share.max_percent)
-        }
-        Check::Symbols(share) => {
-            if text.len() < share.min_length as usize {
-                return false;
-            }
+            (counts.capitals, counts.letters)
+        }),
+        Check::Symbols(share) => exceeds(*share, text, || {
             let counts = counted();
-            counts.visible >= share.min_length
-                && over_share(counts.symbols, counts.visible, share.max_percent)
-        }
+            (counts.symbols, counts.visible)
+        }),
     }
+}
+
+/// Whether more than the share's percent of a total (of at least its minimum length) is the
+/// part; `part_of_total` counts them, and only for a text long enough.
+fn exceeds(share: Share, text: &str, part_of_total: impl FnOnce() -> (u32, u32)) -> bool {
+    // A character takes at least a byte: a text shorter in bytes is too short.
+    if text.len() < share.min_length as usize {
+        return false;
+    }
+    let (part, total) = part_of_total();
+    total >= share.min_length && over_share(part, total, share.max_percent)
 }
 
 #[async_trait]

@@ -7,8 +7,6 @@
 mod fields;
 mod patterns;
 mod read;
-#[cfg(test)]
-mod tests;
 
 use std::time::Duration;
 
