@@ -1,6 +1,6 @@
 //! mybot: the example bot. `!ping`, `!roll 2d6`, `!uptime`, `!commands`, a thank-you for each
-//! follow, and `!shoutout <user>` for moderators; the text commands and timers of the
-//! configuration, and `!command add NAME TEXT` for moderators to add more from chat.
+//! follow, `!shoutout <user>` for moderators, the chat filters of the file's `[filters]`, its
+//! text commands and timers, and `!command add NAME TEXT` for moderators to add more from chat.
 //!
 //! Run it with `cargo run --bin mybot`: without a `config.toml` it joins a local Glimesh and
 //! this terminal becomes the chat.
@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use glimbot::{
-    BotBuilder, Call, Command, Context, Follow, Handler, TextCommands, Timers, async_trait,
+    BotBuilder, Call, Command, Context, Filters, Follow, Handler, TextCommands, Timers,
+    async_trait,
 };
 use rand::Rng;
 
@@ -50,12 +51,16 @@ async fn roll(call: Call) -> glimbot::Result<()> {
         .await
 }
 
-/// The bot: its handler and commands, and the text commands and timers of the configuration.
-/// `started` is when it started, for `!uptime`.
+/// The bot: its handler and commands, and the filters, text commands and timers of the
+/// configuration. `started` is when it started, for `!uptime`.
 fn mybot(bot: BotBuilder, started: Instant) -> BotBuilder {
+    // Without those sections of the file, each of these does nothing. Filters come first: a
+    // message they take down reaches no command.
+    let filters = Filters::from_config(&bot.config().filters);
     let text_commands = TextCommands::from_config(&bot.config().commands);
     let timers = Timers::from_config(&bot.config().timers);
     bot.handler(MyBot)
+        .module(filters)
         .module(text_commands)
         .module(timers)
         .command(Command::new("ping", "Answers pong", |call| async move {

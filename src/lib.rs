@@ -44,7 +44,7 @@ pub use cli::{About, run};
 pub use clock::Clock;
 pub use config::{
     AuthConfig, BotConfig, Config, FiltersConfig, Flow, GlimeshConfig, MetricsConfig, ResumeConfig,
-    SendingConfig, StateConfig, TextCommandConfig, TimerConfig,
+    Rule, SendingConfig, StateConfig, Step, TextCommandConfig, TimerConfig,
 };
 pub use error::{Error, Result};
 pub use logging::{LogFormat, log_subscriber};
@@ -53,4 +53,4 @@ pub use model::{Channel, ChannelUpdate, ChatMessage, Follow, User};
 pub use secret::Secret;
 pub use state::{InMemoryStore, Scope, ScopedState, SqliteStore, State, Store, UpdateFn};
 pub use template::{Template, TemplateError};
-pub use toolkit::{TextCommands, Timers};
+pub use toolkit::{Filters, TextCommands, Timers};

@@ -1,12 +1,15 @@
 //! glimbot's benchmarks, run by `cargo bench --bench glimbot`: inbound throughput against a
 //! flood source and the floor a bare client reaches, a burst against a slow handler, reply
-//! latency, cold start and memory against the emulator. Results go to stdout,
-//! `target/bench-results.json` and `BENCHMARKS.md`, whose notes say how each figure is made.
+//! latency, cold start and memory against the emulator, and the CPU the chat filters add per
+//! message. Results go to stdout, `target/bench-results.json` and `BENCHMARKS.md`, whose notes
+//! say how each figure is made. `cargo bench --bench glimbot -- filters` measures the filters
+//! alone and prints their figures, leaving the files as they were.
 //!
 //! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
 //! whose start-up time or memory must be a process's own.
 
 mod emulator;
+mod filters;
 mod flood;
 mod helper;
 mod inbound;
@@ -21,6 +24,8 @@ use inbound::Metrics;
 use measure::{Throughput, percentile};
 use report::{Figure, Report};
 
+/// The argument that runs the filters' figures alone.
+const FILTERS_ONLY: &str = "filters";
 /// Events per throughput run, of which the first `WARMUP` are not timed.
 const EVENTS: u64 = 1_100_000;
 const WARMUP: u64 = 100_000;
@@ -58,9 +63,16 @@ fn main() {
     // Before anything runs: the source may change while the benchmarks do.
     let source = report::source();
     let background = measure::Background::start();
+    if args.iter().any(|arg| arg == FILTERS_ONLY) {
+        progress("filters");
+        Report::new(source, flood::push_bytes(), &background, filters::measure()).print();
+        return;
+    }
     let mut figures = throughput();
     figures.extend(burst());
     figures.extend(against_emulator());
+    progress("filters");
+    figures.extend(filters::measure());
     let report = Report::new(source, flood::push_bytes(), &background, figures);
     report.print();
     report.save();

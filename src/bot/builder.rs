@@ -41,8 +41,8 @@ impl std::fmt::Debug for BotBuilder {
 }
 
 impl BotBuilder {
-    /// The configuration the bot was set up with: a setup reads its `commands` and `timers`
-    /// here.
+    /// The configuration the bot was set up with: a setup reads the toolkit's sections here,
+    /// e.g. for [`Filters::from_config`](crate::Filters::from_config).
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -26,7 +26,8 @@ use crate::secret::Secret;
 use diagnostics::syntax_error;
 pub(crate) use keys::LOG_FORMAT_VARIABLE;
 use keys::check_variable_names;
-pub use toolkit::{FiltersConfig, TextCommandConfig, TimerConfig};
+pub(crate) use toolkit::{Check, Pattern, RuleConfig, Share};
+pub use toolkit::{FiltersConfig, Rule, Step, TextCommandConfig, TimerConfig};
 pub(crate) use toolkit::{name_problem, too_long};
 use values::{Raw, Values, file_values};
 

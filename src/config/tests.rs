@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
 
+mod filters;
 mod validation;
 
 use proptest::prelude::*;

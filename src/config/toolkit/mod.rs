@@ -13,7 +13,8 @@ use toml::Table;
 
 pub use commands::TextCommandConfig;
 pub(crate) use commands::{name_problem, too_long};
-pub use filters::FiltersConfig;
+pub(crate) use filters::{Check, Pattern, RuleConfig, Share};
+pub use filters::{FiltersConfig, Rule, Step};
 pub use timers::TimerConfig;
 pub(super) use timers::check_channels;
 
