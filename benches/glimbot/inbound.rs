@@ -30,15 +30,22 @@ const NO_HEARTBEAT: Duration = Duration::from_secs(3600);
 /// Longer than any run; a bot that has not finished by then is stuck.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
-/// Whether the bot under measure keeps metrics (served on a loopback port nobody scrapes).
+/// What the bot under measure does besides handling events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Metrics {
-    Off,
-    On,
+pub(crate) enum Setup {
+    /// Nothing: state in memory, and no resume checkpoint during a run.
+    Plain,
+    /// Keeps metrics, served on a loopback port nobody scrapes.
+    Metrics,
+    /// Writes its resume checkpoints every second to a SQLite file, as a bot does by default.
+    Checkpoints,
 }
 
+/// Longer than any run: no checkpoint is written while one lasts.
+const NO_CHECKPOINT: Duration = Duration::from_secs(3600);
+
 /// The bot's configuration for the flood's `channels` channels.
-fn config(base_url: &str, channels: usize, metrics: Metrics) -> Config {
+fn config(base_url: &str, channels: usize, setup: Setup) -> Config {
     Config {
         glimesh: GlimeshConfig {
             base_url: base_url.parse().expect("the flood's URL"),
@@ -60,10 +67,16 @@ fn config(base_url: &str, channels: usize, metrics: Metrics) -> Config {
             burst: 3,
         },
         metrics: glimbot::MetricsConfig {
-            listen: (metrics == Metrics::On).then(|| "127.0.0.1:0".into()),
+            listen: (setup == Setup::Metrics).then(|| "127.0.0.1:0".into()),
         },
         state: StateConfig::default(),
-        resume: ResumeConfig::default(),
+        resume: ResumeConfig {
+            checkpoint: match setup {
+                Setup::Checkpoints => ResumeConfig::default().checkpoint,
+                Setup::Plain | Setup::Metrics => NO_CHECKPOINT,
+            },
+            ..ResumeConfig::default()
+        },
         commands: Vec::new(),
         timers: Vec::new(),
         filters: glimbot::FiltersConfig::default(),
@@ -87,14 +100,21 @@ async fn saved_token() -> MemoryStore {
 async fn run_bot(
     base_url: &str,
     channels: usize,
-    metrics: Metrics,
+    setup: Setup,
     handler: impl Handler,
     done: &Notify,
 ) {
-    let bot = Bot::builder(config(base_url, channels, metrics))
+    let dir = tempfile::tempdir().expect("a directory for the state file");
+    let state = match setup {
+        Setup::Checkpoints => State::open(&dir.path().join("state.sqlite3"))
+            .await
+            .expect("opening the state file"),
+        Setup::Plain | Setup::Metrics => State::in_memory(),
+    };
+    let bot = Bot::builder(config(base_url, channels, setup))
         .handler(handler)
         .token_store(saved_token().await)
-        .state(State::in_memory())
+        .state(state)
         .heartbeat(NO_HEARTBEAT)
         .build()
         .expect("building the bot");
@@ -141,7 +161,7 @@ impl Handler for Counting {
 }
 
 /// Events per second and CPU per event of a bot with a no-op handler, after `warmup` events.
-pub(crate) fn throughput(flood: &Flood, warmup: u64, metrics: Metrics) -> Throughput {
+pub(crate) fn throughput(flood: &Flood, warmup: u64, setup: Setup) -> Throughput {
     let spec = flood.spec();
     let counter = Arc::new(Counter {
         handled: AtomicU64::new(0),
@@ -153,7 +173,7 @@ pub(crate) fn throughput(flood: &Flood, warmup: u64, metrics: Metrics) -> Throug
     });
     let handler = Counting(Arc::clone(&counter));
     let base_url = flood.base_url();
-    let bot = run_bot(&base_url, spec.channels, metrics, handler, &counter.done);
+    let bot = run_bot(&base_url, spec.channels, setup, handler, &counter.done);
     current_thread_runtime().block_on(bot);
     let (start, end) = (counter.start.get(), counter.end.get());
     Throughput::between(
@@ -283,7 +303,7 @@ pub(crate) fn burst_role(args: &[String]) {
     let bot = run_bot(
         base_url,
         channels as usize,
-        Metrics::Off,
+        Setup::Plain,
         handler,
         &slow.done,
     );

@@ -20,7 +20,7 @@ mod report;
 mod startup;
 
 use flood::{Flood, Spec};
-use inbound::Metrics;
+use inbound::Setup;
 use measure::{Throughput, percentile};
 use report::{Figure, Report};
 
@@ -43,6 +43,8 @@ const RATE_TARGET: f64 = 0.75;
 const CPU_TARGET: f64 = 1.33;
 /// Metrics on may cost at most this many times the CPU per event of metrics off.
 const METRICS_COST: f64 = 1.05;
+/// Resume checkpoints may cost at most this many times the CPU per event without them.
+const CHECKPOINTS_COST: f64 = 1.10;
 /// "Flat": the CPU per event with many channels is at most this many times that with one.
 const FLAT: f64 = 1.25;
 
@@ -91,14 +93,15 @@ fn throughput() -> Vec<Figure> {
         events: EVENTS,
     });
     let (mut socket, mut floor, mut value) = (vec![], vec![], vec![]);
-    let (mut bot, mut with_metrics) = (vec![], vec![]);
+    let (mut bot, mut with_metrics, mut with_checkpoints) = (vec![], vec![], vec![]);
     for run in 1..=RUNS {
         progress(&format!("throughput, run {run} of {RUNS}"));
         socket.push(readers::measure(&flood, readers::socket_only, WARMUP));
         floor.push(readers::measure(&flood, readers::typed, WARMUP));
         value.push(readers::measure(&flood, readers::value, WARMUP));
-        bot.push(inbound::throughput(&flood, WARMUP, Metrics::Off));
-        with_metrics.push(inbound::throughput(&flood, WARMUP, Metrics::On));
+        bot.push(inbound::throughput(&flood, WARMUP, Setup::Plain));
+        with_metrics.push(inbound::throughput(&flood, WARMUP, Setup::Metrics));
+        with_checkpoints.push(inbound::throughput(&flood, WARMUP, Setup::Checkpoints));
     }
     let rate = |runs: &[Throughput]| runs.iter().map(Throughput::per_second).collect();
     let cpu = |runs: &[Throughput]| runs.iter().map(Throughput::cpu_us_per_event).collect();
@@ -144,6 +147,18 @@ fn throughput() -> Vec<Figure> {
             metrics_cost <= METRICS_COST
         })
         .detail(format!("{metrics_cost:.3} × metrics off"));
+    let checkpoints_cpu = Figure::new(
+        "glimbot::Bot inbound with resume checkpoints on a SQLite file, CPU",
+        "µs/event",
+        cpu(&with_checkpoints),
+    );
+    let checkpoints_cost = checkpoints_cpu.paired_ratio(&bot_cpu);
+    let checkpoints_cpu = checkpoints_cpu
+        .paired_against(&floor_cpu)
+        .target(format!("≤ {CHECKPOINTS_COST} × checkpoints off"), |_| {
+            checkpoints_cost <= CHECKPOINTS_COST
+        })
+        .detail(format!("{checkpoints_cost:.3} × checkpoints off"));
     let sweep = channel_sweep(&floor_cpu);
     let mut figures = vec![
         floor_rate,
@@ -155,6 +170,7 @@ fn throughput() -> Vec<Figure> {
         vs_value,
         bot_cpu,
         metrics_cpu,
+        checkpoints_cpu,
     ];
     figures.extend(sweep);
     figures
@@ -177,7 +193,7 @@ fn channel_sweep(floor_cpu: &Figure) -> Vec<Figure> {
     for round in 1..=SLOW_RUNS {
         progress(&format!("channel sweep, round {round} of {SLOW_RUNS}"));
         for ((_, flood), runs) in floods.iter().zip(&mut runs) {
-            runs.push(inbound::throughput(flood, WARMUP, Metrics::Off).cpu_us_per_event());
+            runs.push(inbound::throughput(flood, WARMUP, Setup::Plain).cpu_us_per_event());
         }
     }
     let mut figures = floods.iter().zip(runs).map(|((channels, _), runs)| {

@@ -22,7 +22,7 @@ CPU 0 (`taskset`), so the client's CPU is measured alone (utime + stime of the b
 - **Throughput**: events/s and CPU per event over the last 1,000,000 of 1,100,000 events (the \
 first 100,000 warm up and let every channel finish its start-up catch-up). Every client is on a \
 current-thread tokio runtime. The readers and the bot run in rounds (socket only, floor, Value, \
-Bot, Bot with metrics on), and this machine speeds up and slows down from one round to the next by up to 1.5×, all \
+Bot, Bot with metrics on, Bot with checkpoints), and this machine speeds up and slows down from one round to the next by up to 1.5×, all \
 clients alike; so where a figure was measured in the same rounds as the floor, its \
 `× floor` is the median of the round-by-round ratios, on which the Bot's targets are checked \
 (its rate against the floor's and the Value reader's). Other `× floor` figures are ratios of \
@@ -32,9 +32,11 @@ reads the topic, looks the subscription id up in a HashMap and decodes the paylo
 structs with borrowed strings, and a no-op. **Value reader**: the frame into \
 `serde_json::Value`, same lookup and no-op. **Socket only**: frames counted, nothing decoded.
 - **glimbot::Bot**: the real runtime (socket, session, router, per-channel worker, handler) with \
-a no-op `on_message` that counts, and a saved token so that no login happens; \
-\"with metrics on\" serves them on a loopback port nobody scrapes, and is checked against the Bot \
-of the same rounds. The channel sweep \
+a no-op `on_message` that counts, a saved token so that no login happens, and its state in \
+memory with no resume checkpoint during a run; \"with metrics on\" serves them on a loopback \
+port nobody scrapes, and \"with resume checkpoints\" keeps its state in a SQLite file and writes \
+its checkpoint every second (the default), each checked against the Bot of the same rounds. The \
+channel sweep \
 runs in rounds of 1, 10, 100 and 1,000 channels, the flood spread round-robin over the chat \
 topics of every channel (the worst case for batching: each event is for another channel); \
 \"flat\" is checked round by round against the 1-channel run of the same round.
