@@ -207,6 +207,8 @@ impl Bot {
             let resume = worker::ResumePoint::read(&channel_state, last_seen).await?;
             let checkpoint =
                 worker::Checkpoint::new(channel_state.clone(), self.config.resume.clone());
+            let cooldowns =
+                cooldown::StoredCooldowns::load(channel_state.clone(), self.clock.now()).await;
             let ctx = Context::new(channel, me.clone(), outbox, channel_state, shared.clone());
             let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
@@ -219,7 +221,7 @@ impl Bot {
                 deadline: self.deadline,
                 resume,
                 checkpoint,
-                cooldowns: cooldown::Cooldowns::default(),
+                cooldowns,
                 progress: self.progress.clone(),
                 metrics: channel_metrics,
                 bot_metrics: self.metrics.clone(),

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::bot::commands::Commands;
-use crate::bot::cooldown::Cooldowns;
+use crate::bot::cooldown::StoredCooldowns;
 use crate::bot::queue::Receiver;
 use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
 use crate::bot::{Context, Handler, Module, Verdict};
@@ -44,7 +44,7 @@ pub(crate) struct Worker {
     /// Where the first catch-up reads from, and what it replays.
     pub(crate) resume: ResumePoint,
     pub(crate) checkpoint: Checkpoint,
-    pub(crate) cooldowns: Cooldowns,
+    pub(crate) cooldowns: StoredCooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
     pub(crate) progress: watch::Sender<Progress>,
     /// What the worker counts for its channel.
@@ -131,6 +131,7 @@ impl Worker {
                 }
             }
             self.checkpoint.write(state.seen.newest()).await;
+            self.cooldowns.saved().await;
         }
         .instrument(span)
         .await;
