@@ -4,6 +4,7 @@
 
 mod catch_up;
 mod checkpoint;
+mod follows;
 mod seen;
 
 use std::panic::AssertUnwindSafe;
@@ -26,6 +27,7 @@ use crate::metrics::{ChannelMetrics, EventKind, Metrics};
 use crate::model::ChatMessage;
 use crate::socket::Delivery;
 pub(crate) use checkpoint::{Checkpoint, ResumePoint};
+pub(crate) use follows::Follows;
 use seen::Seen;
 
 /// One channel's worker.
@@ -43,6 +45,8 @@ pub(crate) struct Worker {
     pub(crate) deadline: Duration,
     /// Where the first catch-up reads from, and what it replays.
     pub(crate) resume: ResumePoint,
+    /// The follows delivered, and where the next catch-up reads them from.
+    pub(crate) follows: Follows,
     pub(crate) checkpoint: Checkpoint,
     pub(crate) cooldowns: StoredCooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
@@ -187,10 +191,7 @@ impl Worker {
         });
         match event {
             Event::Chat(message) => self.message(message, seen).await,
-            Event::Follow(follow) => {
-                self.call("follow", self.handler.on_follow(&self.ctx, &follow))
-                    .await;
-            }
+            Event::Follow(follow) => self.follow(follow).await,
             Event::ChannelUpdate(update) => {
                 self.call(
                     "channel update",
