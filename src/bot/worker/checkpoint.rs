@@ -1,8 +1,8 @@
 //! Resume after a restart: each channel's worker keeps, in the channel's state, the ids of the
 //! newest message and the newest follow it handled, and the next start reads back from there.
 //!
-//! The ids are written at most once per [`ResumeConfig::checkpoint`] and at a clean stop, never
-//! once per event. So after a clean stop every message and follow is handled exactly once;
+//! The ids are written as soon as there is something to write, then at most once per
+//! [`ResumeConfig::checkpoint`], and at a clean stop; never once per event. So after a clean stop every message and follow is handled exactly once;
 //! after a crash, those handled since the last write are handled again, and none is skipped.
 
 use std::time::Duration;
@@ -60,8 +60,8 @@ impl ResumePoint {
 pub(crate) struct Checkpoint {
     state: ScopedState,
     rules: ResumeConfig,
-    /// The message id last written, and when.
-    written: (u64, Instant),
+    /// The message id last written, and when the last write was (none yet this run).
+    written: (u64, Option<Instant>),
     /// The id of the newest follow handled, and the one last written (none yet this run).
     followed: u64,
     written_followed: Option<u64>,
@@ -82,7 +82,7 @@ impl Checkpoint {
         Self {
             state,
             rules,
-            written: (0, Instant::now()),
+            written: (0, None),
             followed,
             written_followed: None,
             unchecked: 0,
@@ -109,7 +109,8 @@ impl Checkpoint {
     /// Writes `handled` when the last write is older than the checkpoint interval.
     pub(crate) async fn idle(&mut self, handled: u64) {
         self.unchecked = 0;
-        if self.written.1.elapsed() >= self.rules.checkpoint {
+        let due = self.written.1;
+        if due.is_none_or(|at| at.elapsed() >= self.rules.checkpoint) {
             self.write(handled).await;
         }
     }
@@ -118,15 +119,23 @@ impl Checkpoint {
     /// is logged, and the next start replays a little more. Message id 0 (nothing handled since
     /// the instance's ids went back to the start) is not written: it would replay the channel's
     /// whole history. Follow id 0 is: the channel had no follows, so all later ones are new.
+    ///
+    /// Only a write starts the interval, so the first comes as soon as the channel has handled
+    /// something: a crash early in a run loses no more than one later.
     pub(crate) async fn write(&mut self, handled: u64) {
-        self.written.1 = Instant::now();
         if handled != self.written.0 && handled != 0 {
+            self.written.1 = Some(Instant::now());
             match self.state.set(KEY, &handled).await {
                 Ok(()) => self.written.0 = handled,
                 Err(error) => tracing::warn!(%error, "cannot write the resume checkpoint"),
             }
         }
         if self.written_followed != Some(self.followed) {
+            // The first write of the run only records where the follows stood at start: it must
+            // not hold back the first write of a message id.
+            if self.written_followed.is_some() {
+                self.written.1 = Some(Instant::now());
+            }
             match self.state.set(FOLLOW_KEY, &self.followed).await {
                 Ok(()) => self.written_followed = Some(self.followed),
                 Err(error) => tracing::warn!(%error, "cannot write the follows' checkpoint"),
