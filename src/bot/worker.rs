@@ -5,6 +5,7 @@
 mod catch_up;
 mod checkpoint;
 mod follows;
+mod resume_point;
 mod seen;
 
 use std::panic::AssertUnwindSafe;
@@ -26,8 +27,9 @@ use crate::escape::Escaped;
 use crate::metrics::{ChannelMetrics, EventKind, Metrics};
 use crate::model::ChatMessage;
 use crate::socket::Delivery;
-pub(crate) use checkpoint::{Checkpoint, ResumePoint};
+pub(crate) use checkpoint::Checkpoint;
 pub(crate) use follows::Follows;
+pub(crate) use resume_point::ResumePoint;
 use seen::Seen;
 
 /// One channel's worker.

@@ -11,49 +11,13 @@ use chrono::{NaiveDateTime, Utc};
 use tokio::time::Instant;
 
 use crate::config::ResumeConfig;
-use crate::error::Result;
 use crate::model::{ChatMessage, Follow};
 use crate::state::ScopedState;
 
 /// The channel's key holding the id of the newest message handled.
-const KEY: &str = "glimbot.resume.handled";
+pub(super) const KEY: &str = "glimbot.resume.handled";
 /// The channel's key holding the id of the newest follow handled.
-const FOLLOW_KEY: &str = "glimbot.resume.followed";
-
-/// Where a channel's worker starts reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ResumePoint {
-    /// The catch-up delivers the messages after this id.
-    pub(crate) after: u64,
-    /// Messages up to this id were sent while the bot was stopped: they are replayed.
-    pub(crate) replay_until: u64,
-}
-
-impl ResumePoint {
-    /// From the checkpoint of `state` when there is one behind the channel's `newest` message;
-    /// else from `newest`, as a bot that never ran here does not replay the channel's past.
-    pub(crate) async fn read(state: &ScopedState, newest: u64) -> Result<Self> {
-        Self::read_key(state, KEY, newest).await
-    }
-
-    /// As [`Self::read`], for the follows of the channel's streamer.
-    pub(crate) async fn read_follows(state: &ScopedState, newest: u64) -> Result<Self> {
-        Self::read_key(state, FOLLOW_KEY, newest).await
-    }
-
-    async fn read_key(state: &ScopedState, key: &str, newest: u64) -> Result<Self> {
-        Ok(match state.get::<u64>(key).await? {
-            Some(handled) if handled < newest => Self {
-                after: handled,
-                replay_until: newest,
-            },
-            _ => Self {
-                after: newest,
-                replay_until: 0,
-            },
-        })
-    }
-}
+pub(super) const FOLLOW_KEY: &str = "glimbot.resume.followed";
 
 /// The checkpoint of one channel, and the rules for what is replayed.
 #[derive(Debug)]
@@ -234,36 +198,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_resume_point_is_the_checkpoint_when_it_is_behind_the_channel() {
+    async fn the_first_handled_id_is_written_at_once_then_once_an_interval() {
         let state = State::in_memory().channel("1");
-        let fresh = ResumePoint::read(&state, 40)
-            .await
-            .expect("the state in memory");
-        let from_newest = ResumePoint {
-            after: 40,
-            replay_until: 0,
+        let written = |key: &'static str| {
+            let state = state.clone();
+            async move { state.get::<u64>(key).await.expect("the state in memory") }
         };
-        assert_eq!(fresh, from_newest, "a first run replays nothing");
-        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default(), 0);
-        checkpoint.write(25).await;
-        let resumed = ResumePoint::read(&state, 40)
-            .await
-            .expect("the state in memory");
-        let expected = ResumePoint {
-            after: 25,
-            replay_until: 40,
-        };
-        assert_eq!(resumed, expected);
-        let ahead = ResumePoint::read(&state, 10)
-            .await
-            .expect("the state in memory");
-        let new_history = ResumePoint {
-            after: 10,
-            replay_until: 0,
-        };
+        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default(), 3);
+        checkpoint.idle(0).await;
         assert_eq!(
-            ahead, new_history,
-            "a checkpoint ahead of the channel is ignored"
+            written(FOLLOW_KEY).await,
+            Some(3),
+            "where the follows stood"
+        );
+        checkpoint.idle(7).await;
+        assert_eq!(
+            written(KEY).await,
+            Some(7),
+            "at once: nothing was written yet"
+        );
+        checkpoint.followed(4);
+        checkpoint.idle(9).await;
+        assert_eq!(
+            written(KEY).await,
+            Some(7),
+            "the next waits for the interval"
+        );
+        checkpoint.write(9).await;
+        assert_eq!(
+            (written(KEY).await, written(FOLLOW_KEY).await),
+            (Some(9), Some(4))
         );
     }
 }
