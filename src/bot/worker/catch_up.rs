@@ -1,6 +1,6 @@
 //! The catch-up after a (re)subscription: reads back the channel's messages and follows that
-//! the socket could not deliver, trying until it succeeds or the bot stops. Live events wait in the
-//! channel's bounded queue meanwhile, so nothing newer is handled before the gap is filled.
+//! the socket could not deliver, trying until it succeeds or the bot stops. Live events wait in
+//! the channel's bounded queue meanwhile, so nothing newer is handled before the gap is filled.
 
 use std::time::Duration;
 

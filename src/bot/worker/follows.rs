@@ -80,9 +80,24 @@ impl Worker {
         }
     }
 
-    /// The streamer's follows after the newest one seen, oldest first, read back page by page
-    /// from the newest.
+    /// The streamer's follows after the newest one seen, oldest first. An instance that
+    /// refuses to list them (an error a retry does not mend) costs the follows, not the
+    /// messages the same catch-up delivers: that is logged, and no follow is read back.
+    ///
+    /// # Errors
+    /// A failure a retry may mend (the network, a timeout).
     pub(super) async fn missed_follows(&self) -> Result<Vec<Follow>> {
+        match self.read_missed_follows().await {
+            Err(error) if !error.is_retryable() => {
+                tracing::warn!(%error, "cannot read back the missed follows; they are not delivered");
+                Ok(Vec::new())
+            }
+            read => read,
+        }
+    }
+
+    /// Reads the follows after the newest one seen page by page, from the newest.
+    async fn read_missed_follows(&self) -> Result<Vec<Follow>> {
         let newest = self.follows.newest;
         let mut missed = Vec::new();
         let mut before = None;
