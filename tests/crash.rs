@@ -232,9 +232,9 @@ async fn a_bot_killed_in_a_flood_handles_every_message_after_a_restart() {
         "the restart handled the rest once, in order"
     );
     // Only those handled since the last checkpoint come again: within one interval of the
-    // kill, give or take the 64 messages between looks at the clock.
+    // kill, give or take the 64 messages between looks at the clock on a loaded machine.
     let killed_at = first.last().unwrap().1;
-    let window = (CHECKPOINT + Duration::from_secs(1)).as_millis();
+    let window = (CHECKPOINT + Duration::from_secs(2)).as_millis();
     for &(id, at) in &first[first.len() - repeats..] {
         assert!(
             killed_at - at <= window,
