@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::api::queries::recent_chat_messages;
+use crate::api::queries::{recent_chat_messages, recent_followers};
 
 pub(crate) mod timestamp;
 
@@ -55,8 +55,22 @@ impl ChatMessage {
 /// Someone followed the channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Follow {
+    /// The follow's id; ids grow with time within an instance.
+    pub id: String,
     /// The new follower.
     pub follower: User,
+    /// When they followed (UTC).
+    pub followed_at: NaiveDateTime,
+    /// Whether they followed while the bot was stopped, and it was read back when the bot
+    /// started again.
+    pub replayed: bool,
+}
+
+impl Follow {
+    /// The id as a number, for ordering; `None` if the instance uses other ids.
+    pub(crate) fn seq(&self) -> Option<u64> {
+        self.id.parse().ok()
+    }
 }
 
 /// The channel changed (its title, or going live).
@@ -80,6 +94,21 @@ impl From<recent_chat_messages::RecentChatMessagesChannelChatMessagesEdgesNode> 
             author_is_moderator: metadata.and_then(|d| d.moderator).unwrap_or(false),
             author_is_streamer: metadata.and_then(|d| d.streamer).unwrap_or(false),
             sent_at: m.inserted_at,
+            replayed: false,
+        }
+    }
+}
+
+/// A follow read back over HTTP, as one pushed on the socket.
+impl From<recent_followers::RecentFollowersFollowersEdgesNode> for Follow {
+    fn from(f: recent_followers::RecentFollowersFollowersEdgesNode) -> Self {
+        Self {
+            id: f.id,
+            follower: User {
+                id: f.user.id,
+                username: f.user.username,
+            },
+            followed_at: f.inserted_at,
             replayed: false,
         }
     }

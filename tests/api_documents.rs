@@ -91,6 +91,33 @@ async fn every_query_and_mutation_runs() {
             .id,
         sent.id
     );
+    let streamer_id = channel.streamer.id.clone();
+    for fan in ["fan_a", "fan_b", "fan_c"] {
+        sim.add_user(fan);
+        sim.follow(&channel_id, fan).unwrap();
+    }
+    let followers = |last, before| {
+        let variables = recent_followers::Variables {
+            streamer_id: Some(streamer_id.clone()),
+            last: Some(last),
+            before,
+        };
+        let api = &api;
+        async move {
+            let page = api.run::<RecentFollowers>(variables).await.unwrap();
+            let page = page.followers.unwrap();
+            let edges = page.edges.into_iter().flatten().flatten();
+            let names: Vec<String> = edges.map(|e| e.node.unwrap().user.username).collect();
+            (names, page.page_info)
+        }
+    };
+    let (newest, page) = followers(2, None).await;
+    assert_eq!(newest, ["fan_b", "fan_c"], "oldest first");
+    assert!(page.has_previous_page);
+    let (older, page) = followers(2, page.start_cursor).await;
+    assert_eq!(older, ["fan_a"]);
+    assert!(!page.has_previous_page);
+
     api.run::<DeleteChatMessage>(delete_chat_message::Variables {
         channel_id: channel_id.clone(),
         message_id: sent.id,

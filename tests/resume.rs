@@ -5,12 +5,13 @@
 mod common;
 
 use std::path::Path;
+use std::time::Duration;
 
 use glimbot::sim::{Sim, VIEWER};
-use glimbot::{ChatMessage, Context, Handler, State, async_trait};
+use glimbot::{ChatMessage, Command, Context, Handler, State, async_trait};
 use tokio::sync::mpsc;
 
-use common::{WAIT, bot_sim, channel, config, following_browser};
+use common::{WAIT, bot_lines, bot_sim, channel, config, following_browser, start_bot_with};
 
 /// Reports each message it is given, and when it is ready.
 struct Replays(mpsc::UnboundedSender<Option<(String, bool)>>);
@@ -99,4 +100,49 @@ async fn messages_sent_while_stopped_are_replayed_once_in_order_before_live_ones
         "nothing was delivered twice"
     );
     bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_replayed_command_older_than_command_max_age_gets_no_answer() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    let ping = || {
+        Command::new("ping", "Answers pong", |call| async move {
+            let text = format!("pong {}", call.rest());
+            call.reply(text).await
+        })
+    };
+    let start = |state: State| {
+        let config = config(&sim, &["streamer"]);
+        start_bot_with(&sim, config, move |b| b.command(ping()).state(state))
+    };
+    let mut bot = start(State::open(&path).await.unwrap()).await;
+    sim.post_chat(&channel_id, VIEWER, "before").unwrap();
+    assert_eq!(bot.messages(1).await, ["before"]);
+    bot.stop().await.unwrap();
+
+    // command_max_age is 60 s by default, max_age 600 s: both are replayed, one runs.
+    let stale = Duration::from_secs(120);
+    sim.post_chat_aged(&channel_id, VIEWER, "!ping stale", stale)
+        .unwrap();
+    let recent = Duration::from_secs(10);
+    sim.post_chat_aged(&channel_id, VIEWER, "!ping recent", recent)
+        .unwrap();
+    let mut answers = bot_lines(&sim);
+    let mut bot = start(State::open(&path).await.unwrap()).await;
+    assert_eq!(bot.messages(2).await, ["!ping stale", "!ping recent"]);
+    sim.post_chat(&channel_id, VIEWER, "!ping live").unwrap();
+    assert_eq!(bot.messages(1).await, ["!ping live"]);
+    let expected = [
+        format!("@{VIEWER} pong recent"),
+        format!("@{VIEWER} pong live"),
+    ];
+    assert_eq!(
+        answers.take(2).await,
+        expected,
+        "the stale one was not answered"
+    );
+    bot.stop().await.unwrap();
 }

@@ -1,8 +1,10 @@
-//! A bot's state across restarts: what a command stores is there when the bot runs again on
-//! the same file, and a file the bot cannot use stops it before it connects anywhere.
+//! A bot's state across restarts: what a command stores, and the cooldowns running, are there
+//! when the bot runs again on the same file, and a file the bot cannot use stops it before it
+//! connects anywhere.
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
+use std::time::Duration;
 
 use glimbot::testing::{Harness, VIEWER};
 use glimbot::{Bot, Command, Config, Error, MemoryStore, State};
@@ -34,6 +36,34 @@ async fn a_count_survives_a_restart_on_the_same_file() {
     count(&State::open(&path).await.unwrap(), 3, 1).await;
     // A new store on the file, as a new process would open it.
     count(&State::open(&path).await.unwrap(), 2, 4).await;
+}
+
+/// `!so`: answers, at most once every 30 s in the channel.
+fn shout_out() -> Command {
+    Command::new("so", "Shouts out", |call| async move {
+        call.reply("shout").await
+    })
+    .global_cooldown(Duration::from_secs(30))
+}
+
+#[tokio::test]
+async fn a_cooldown_survives_a_restart_on_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    let state = State::open(&path).await.unwrap();
+    let mut chat = Harness::start(|bot| bot.command(shout_out()).state(state)).await;
+    chat.say(VIEWER, "!so").await;
+    chat.expect_message(&format!("@{VIEWER} shout")).await;
+    chat.stop().await.unwrap();
+
+    let state = State::open(&path).await.unwrap();
+    let mut chat = Harness::start(|bot| bot.command(shout_out()).state(state)).await;
+    chat.say(VIEWER, "!so").await;
+    chat.expect_no_message().await;
+    chat.advance(Duration::from_secs(31));
+    chat.say(VIEWER, "!so").await;
+    chat.expect_message(&format!("@{VIEWER} shout")).await;
+    chat.stop().await.unwrap();
 }
 
 #[tokio::test]

@@ -35,6 +35,10 @@ operation!(
     RecentChatMessages = "schema/recent_chat_messages.graphql"
 );
 operation!(
+    /// A page of a streamer's newest follows.
+    RecentFollowers = "schema/recent_followers.graphql"
+);
+operation!(
     /// Sends a chat message.
     CreateChatMessage = "schema/create_chat_message.graphql"
 );

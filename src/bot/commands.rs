@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::bot::Context;
 use crate::bot::args::{Invocation, parse_invocation, rest_after_name};
-use crate::bot::cooldown::Cooldowns;
+use crate::bot::cooldown::StoredCooldowns;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::ChatMessage;
@@ -209,7 +209,7 @@ impl Commands {
         &self,
         ctx: &Context,
         message: &ChatMessage,
-        cooldowns: &mut Cooldowns,
+        cooldowns: &mut StoredCooldowns,
     ) -> Option<(usize, Invoked)> {
         let Invocation { name, args } = parse_invocation(&message.text, &self.prefix)?;
         let index = self.commands.iter().position(|c| c.answers_to(&name))?;

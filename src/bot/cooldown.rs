@@ -1,9 +1,19 @@
 //! Per-user and channel-wide cooldowns for commands.
 //!
 //! Time is passed in rather than read here, so the rules are tested with explicit instants.
+//! [`StoredCooldowns`] keeps them in the channel's state, so that they outlast a restart.
+
+mod stored;
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+pub(crate) use stored::StoredCooldowns;
+
+/// The cooldowns in force, by command name: what is stored.
+type Running = HashMap<String, CommandCooldowns>;
 
 /// How many uses are recorded before the first sweep for expired entries; later sweeps wait
 /// until as many new uses as there were live entries, so sweeping costs O(1) per use on average.
@@ -13,7 +23,7 @@ const MIN_SWEEP_INTERVAL: usize = 64;
 #[derive(Debug, Default)]
 pub(crate) struct Cooldowns {
     /// Cooldowns in force, by command name.
-    commands: HashMap<String, CommandCooldowns>,
+    commands: Running,
     /// Uses recorded since the last sweep.
     recorded_since_sweep: usize,
     /// Live entries left by the last sweep.
@@ -21,7 +31,7 @@ pub(crate) struct Cooldowns {
 }
 
 /// The cooldowns of one command.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct CommandCooldowns {
     /// The channel-wide cooldown, if one is running.
     global: Option<Entry>,
@@ -30,7 +40,7 @@ struct CommandCooldowns {
 }
 
 /// One recorded use and the cooldown it started.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Entry {
     /// When the command was used: wall-clock time, so that it can be stored.
     at: SystemTime,
@@ -50,6 +60,16 @@ impl Entry {
 }
 
 impl Cooldowns {
+    /// The cooldowns of `running` that have not passed at `now`.
+    fn restored(running: Running, now: SystemTime) -> Self {
+        let mut cooldowns = Self {
+            commands: running,
+            ..Self::default()
+        };
+        cooldowns.sweep(now);
+        cooldowns
+    }
+
     /// Records a use of `command` by `user` at `now` if both cooldowns allow it; otherwise returns
     /// how long until it is allowed (the longer of the two waits) and records nothing.
     ///

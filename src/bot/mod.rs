@@ -192,7 +192,7 @@ impl Bot {
         };
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
         let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
-        for (index, (channel, last_seen)) in resolved.into_iter().enumerate() {
+        for (index, (channel, newest)) in resolved.into_iter().enumerate() {
             let channel_metrics = self.metrics.channel(index);
             let limits = &self.config.sending;
             let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
@@ -204,9 +204,15 @@ impl Bot {
                 channel_metrics.clone(),
             );
             let channel_state = state.channel(&channel.id);
-            let resume = worker::ResumePoint::read(&channel_state, last_seen).await?;
-            let checkpoint =
-                worker::Checkpoint::new(channel_state.clone(), self.config.resume.clone());
+            let resume = worker::ResumePoint::read(&channel_state, newest.message).await?;
+            let follows = worker::ResumePoint::read_follows(&channel_state, newest.follow).await?;
+            let checkpoint = worker::Checkpoint::new(
+                channel_state.clone(),
+                self.config.resume.clone(),
+                follows.after,
+            );
+            let cooldowns =
+                cooldown::StoredCooldowns::load(channel_state.clone(), self.clock.now()).await;
             let ctx = Context::new(channel, me.clone(), outbox, channel_state, shared.clone());
             let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
@@ -218,8 +224,9 @@ impl Bot {
                 catch_ups: Arc::clone(&catch_ups),
                 deadline: self.deadline,
                 resume,
+                follows: worker::Follows::from(follows),
                 checkpoint,
-                cooldowns: cooldown::Cooldowns::default(),
+                cooldowns,
                 progress: self.progress.clone(),
                 metrics: channel_metrics,
                 bot_metrics: self.metrics.clone(),

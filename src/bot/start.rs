@@ -3,13 +3,23 @@
 
 use std::time::Duration;
 
-use crate::api::queries::{ChannelByStreamer, Myself, channel_by_streamer, myself};
+use crate::api::queries::{
+    ChannelByStreamer, Myself, RecentFollowers, channel_by_streamer, myself, recent_followers,
+};
 use crate::bot::Bot;
 use crate::error::{Error, Result};
 use crate::model::{Channel, User};
 
 /// How long the instance may take to answer the first request before it counts as unreachable.
 const REACH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The ids of a channel's newest message and newest follow when the bot starts (0 for none):
+/// what came after them is caught up, what came before is replayed only from a checkpoint.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Newest {
+    pub(super) message: u64,
+    pub(super) follow: u64,
+}
 
 impl Bot {
     /// The bot's own account; the first call, so the one that logs in when there is no token.
@@ -26,8 +36,8 @@ impl Bot {
         })
     }
 
-    /// A configured channel, and the id of its newest message (0 when it has none).
-    pub(super) async fn resolve(&self, username: &str) -> Result<(Channel, u64)> {
+    /// A configured channel, and the ids of its newest message and follow.
+    pub(super) async fn resolve(&self, username: &str) -> Result<(Channel, Newest)> {
         let variables = channel_by_streamer::Variables {
             username: Some(username.to_owned()),
         };
@@ -46,7 +56,7 @@ impl Bot {
             }
             Err(e) => return Err(e),
         };
-        let newest = found
+        let message = found
             .chat_messages
             .and_then(|page| page.edges)
             .and_then(|edges| {
@@ -66,7 +76,30 @@ impl Bot {
             },
             title: found.title.unwrap_or_default(),
         };
-        Ok((channel, newest))
+        let follow = self.newest_follow(&channel.streamer.id).await?;
+        Ok((channel, Newest { message, follow }))
+    }
+
+    /// The id of the streamer's newest follow (0 when there is none).
+    async fn newest_follow(&self, streamer_id: &str) -> Result<u64> {
+        let variables = recent_followers::Variables {
+            streamer_id: Some(streamer_id.to_owned()),
+            last: Some(1),
+            before: None,
+        };
+        let page = self.api.run::<RecentFollowers>(variables).await?;
+        Ok(page
+            .followers
+            .and_then(|page| page.edges)
+            .and_then(|edges| {
+                edges
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.node)
+                    .next_back()
+            })
+            .and_then(|node| node.id.parse().ok())
+            .unwrap_or(0))
     }
 }
 

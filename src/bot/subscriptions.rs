@@ -113,7 +113,10 @@ impl Kind {
                 .and_then(|d| d.followers)
                 .map(|f| {
                     Event::Follow(Follow {
+                        id: f.id,
                         follower: f.user.into(),
+                        followed_at: f.inserted_at,
+                        replayed: false,
                     })
                 }),
             Kind::ChannelUpdate => Push::<ChannelData>::deserialize(payload)?
@@ -180,8 +183,12 @@ struct WireMetadata {
     streamer: Option<bool>,
 }
 
+/// The fields `followers_subscription.graphql` selects.
 #[derive(Deserialize)]
 struct WireFollower {
+    id: String,
+    #[serde(rename = "insertedAt", deserialize_with = "timestamp::deserialize")]
+    inserted_at: NaiveDateTime,
     user: WireUser,
 }
 

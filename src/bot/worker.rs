@@ -4,6 +4,8 @@
 
 mod catch_up;
 mod checkpoint;
+mod follows;
+mod resume_point;
 mod seen;
 
 use std::panic::AssertUnwindSafe;
@@ -16,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::bot::commands::Commands;
-use crate::bot::cooldown::Cooldowns;
+use crate::bot::cooldown::StoredCooldowns;
 use crate::bot::queue::Receiver;
 use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
 use crate::bot::{Context, Handler, Module, Verdict};
@@ -25,7 +27,9 @@ use crate::escape::Escaped;
 use crate::metrics::{ChannelMetrics, EventKind, Metrics};
 use crate::model::ChatMessage;
 use crate::socket::Delivery;
-pub(crate) use checkpoint::{Checkpoint, ResumePoint};
+pub(crate) use checkpoint::Checkpoint;
+pub(crate) use follows::Follows;
+pub(crate) use resume_point::ResumePoint;
 use seen::Seen;
 
 /// One channel's worker.
@@ -43,8 +47,10 @@ pub(crate) struct Worker {
     pub(crate) deadline: Duration,
     /// Where the first catch-up reads from, and what it replays.
     pub(crate) resume: ResumePoint,
+    /// The follows delivered, and where the next catch-up reads them from.
+    pub(crate) follows: Follows,
     pub(crate) checkpoint: Checkpoint,
-    pub(crate) cooldowns: Cooldowns,
+    pub(crate) cooldowns: StoredCooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
     pub(crate) progress: watch::Sender<Progress>,
     /// What the worker counts for its channel.
@@ -131,6 +137,7 @@ impl Worker {
                 }
             }
             self.checkpoint.write(state.seen.newest()).await;
+            self.cooldowns.saved().await;
         }
         .instrument(span)
         .await;
@@ -186,10 +193,7 @@ impl Worker {
         });
         match event {
             Event::Chat(message) => self.message(message, seen).await,
-            Event::Follow(follow) => {
-                self.call("follow", self.handler.on_follow(&self.ctx, &follow))
-                    .await;
-            }
+            Event::Follow(follow) => self.follow(follow).await,
             Event::ChannelUpdate(update) => {
                 self.call(
                     "channel update",

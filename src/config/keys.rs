@@ -79,7 +79,8 @@ pub(super) const STATE_PATH: Key = Key { section: "state", name: "path",
 pub(super) const CHECKPOINT: Key = Key { section: "resume", name: "checkpoint",
     wants: "seconds between resume checkpoints", example: "1.0" };
 pub(super) const MAX_AGE: Key = Key { section: "resume", name: "max_age",
-    wants: "the age in seconds past which missed messages are not replayed", example: "600" };
+    wants: "the age in seconds past which missed messages and follows are not replayed",
+    example: "600" };
 pub(super) const COMMAND_MAX_AGE: Key = Key { section: "resume", name: "command_max_age",
     wants: "the age in seconds past which replayed commands do not run", example: "60" };
 

@@ -114,12 +114,13 @@ pub struct StateConfig {
     pub path: Option<PathBuf>,
 }
 
-/// The `[resume]` section: what a bot reads back of what was sent while it was stopped.
+/// The `[resume]` section: what a bot reads back of what was sent and followed while it was
+/// stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResumeConfig {
-    /// How often each channel's newest handled message is written down, at most.
+    /// How often each channel's newest handled message and follow are written down, at most.
     pub checkpoint: Duration,
-    /// Missed messages older than this are counted and logged, not delivered.
+    /// Missed messages and follows older than this are counted and logged, not delivered.
     pub max_age: Duration,
     /// Replayed messages older than this run no command.
     pub command_max_age: Duration,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -40,12 +41,18 @@ struct PostChat {
     message: String,
     /// Only push the message, under this id, without storing it.
     id: Option<Id>,
+    /// Stamp the message this many seconds ago, as one sent then and stored late.
+    #[serde(default)]
+    age_secs: u64,
 }
 
 #[derive(Debug, Deserialize)]
 struct PostFollow {
     channel_id: Id,
     username: String,
+    /// Stamp the follow this many seconds ago.
+    #[serde(default)]
+    age_secs: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,16 +127,17 @@ fn channel_and_user(
 }
 
 impl Shared {
-    /// Posts as any user, through the same checks as `createChatMessage`.
+    /// Posts as any user, through the same checks as `createChatMessage`, stamped `age` ago.
     pub(crate) fn post_chat(
         &self,
         channel_id: Option<u64>,
         username: &str,
         text: &str,
+        age: Duration,
     ) -> Result<ChatLine, Refusal> {
         let mut world = self.store.lock();
         let (channel_id, user_id) = channel_and_user(&world, channel_id, username)?;
-        let message = world.post_message(channel_id, user_id, text)?;
+        let message = world.post_message(channel_id, user_id, text, age)?;
         Ok(chat_line(&world, &message))
     }
 
@@ -147,12 +155,17 @@ impl Shared {
         Ok(())
     }
 
-    /// A follow of the channel's streamer by any user.
-    pub(crate) fn follow(&self, channel_id: Option<u64>, username: &str) -> Result<u64, Refusal> {
+    /// A follow of the channel's streamer by any user, stamped `age` ago.
+    pub(crate) fn follow(
+        &self,
+        channel_id: Option<u64>,
+        username: &str,
+        age: Duration,
+    ) -> Result<u64, Refusal> {
         let mut world = self.store.lock();
         let (channel_id, user_id) = channel_and_user(&world, channel_id, username)?;
         let streamer_id = world.channel(channel_id).map_or(0, |c| c.streamer_id);
-        Ok(world.follow(streamer_id, user_id, false).id)
+        Ok(world.follow(streamer_id, user_id, false, age).id)
     }
 
     /// A channel's stored messages, oldest first.
@@ -175,7 +188,8 @@ impl Shared {
     }
 }
 
-/// `POST /_sim/chat`: stores a message; with an `id`, only pushes it under that id.
+/// `POST /_sim/chat`: stores a message, stamped `age_secs` ago if given; with an `id`, only
+/// pushes it under that id.
 async fn post_chat(State(sim): State<Arc<Shared>>, Json(body): Json<PostChat>) -> Response {
     let channel_id = body.channel_id.value();
     if let Some(id) = body.id {
@@ -188,7 +202,8 @@ async fn post_chat(State(sim): State<Arc<Shared>>, Json(body): Json<PostChat>) -
             Err(refusal) => refusal.into_response(),
         };
     }
-    match sim.post_chat(channel_id, &body.username, &body.message) {
+    let age = Duration::from_secs(body.age_secs);
+    match sim.post_chat(channel_id, &body.username, &body.message, age) {
         Ok(line) => Json(line).into_response(),
         Err(refusal) => refusal.into_response(),
     }
@@ -206,7 +221,8 @@ async fn list_chat(
 }
 
 async fn post_follow(State(sim): State<Arc<Shared>>, Json(body): Json<PostFollow>) -> Response {
-    match sim.follow(body.channel_id.value(), &body.username) {
+    let age = Duration::from_secs(body.age_secs);
+    match sim.follow(body.channel_id.value(), &body.username, age) {
         Ok(id) => Json(json!({"id": id.to_string()})).into_response(),
         Err(refusal) => refusal.into_response(),
     }

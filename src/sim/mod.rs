@@ -223,8 +223,23 @@ impl Sim {
         username: &str,
         text: &str,
     ) -> Result<ChatLine, String> {
+        self.post_chat_aged(channel_id, username, text, Duration::ZERO)
+    }
+
+    /// Posts a chat message stamped `age` ago (in whole seconds), as one sent then and stored
+    /// late, as `POST /_sim/chat` with `age_secs` does. Its id is the next one all the same.
+    ///
+    /// # Errors
+    /// The reason the emulator refused it, in Glimesh's words where Glimesh has them.
+    pub fn post_chat_aged(
+        &self,
+        channel_id: &str,
+        username: &str,
+        text: &str,
+        age: Duration,
+    ) -> Result<ChatLine, String> {
         self.shared
-            .post_chat(channel_id.parse().ok(), username, text)
+            .post_chat(channel_id.parse().ok(), username, text, age)
             .map_err(|e| e.to_string())
     }
 
@@ -233,8 +248,21 @@ impl Sim {
     /// # Errors
     /// When the channel or the user does not exist.
     pub fn follow(&self, channel_id: &str, username: &str) -> Result<(), String> {
+        self.follow_aged(channel_id, username, Duration::ZERO)
+    }
+
+    /// A follow of the channel stamped `age` ago, as `POST /_sim/follow` with `age_secs` does.
+    ///
+    /// # Errors
+    /// When the channel or the user does not exist.
+    pub fn follow_aged(
+        &self,
+        channel_id: &str,
+        username: &str,
+        age: Duration,
+    ) -> Result<(), String> {
         self.shared
-            .follow(channel_id.parse().ok(), username)
+            .follow(channel_id.parse().ok(), username, age)
             .map(drop)
             .map_err(|e| e.to_string())
     }

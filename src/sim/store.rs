@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -83,6 +84,21 @@ pub(crate) enum ChatRefusal {
     TooLong,
 }
 
+/// What kind of message is stored, beside its text.
+#[derive(Debug, Clone, Copy)]
+struct Kind {
+    is_followed_message: bool,
+    moderator: bool,
+    streamer: bool,
+}
+
+/// The time `age` ago in whole seconds, as Glimesh stores times.
+fn ago(age: Duration) -> NaiveDateTime {
+    chrono::TimeDelta::try_seconds(i64::try_from(age.as_secs()).unwrap_or(i64::MAX))
+        .and_then(|age| now().checked_sub_signed(age))
+        .unwrap_or(NaiveDateTime::MIN)
+}
+
 /// Everything that changes while the emulator runs.
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -90,6 +106,8 @@ pub(crate) struct State {
     pub(crate) channels: Vec<Channel>,
     pub(crate) messages: Vec<Arc<Message>>,
     pub(crate) follows: Vec<Follow>,
+    /// The id of the newest follow ever stored: ids are not reused after an unfollow.
+    last_follow_id: u64,
     pub(crate) mod_logs: Vec<ModLog>,
     /// Channel bans by (channel id, user id): `None` is permanent, `Some` a timeout's end.
     bans: HashMap<(u64, u64), Option<NaiveDateTime>>,
@@ -184,12 +202,14 @@ impl State {
         channel.streamer_id == user_id || channel.moderators.contains(&user_id)
     }
 
-    /// Stores a chat message after Glimesh's checks, and pushes it to subscribers.
+    /// Stores a chat message after Glimesh's checks, and pushes it to subscribers. A message
+    /// stamped `age` ago (zero for one sent now) stands for one sent earlier and stored late.
     pub(crate) fn post_message(
         &mut self,
         channel_id: u64,
         user_id: u64,
         text: &str,
+        age: Duration,
     ) -> Result<Arc<Message>, ChatRefusal> {
         let Some(channel) = self.channel(channel_id) else {
             return Err(ChatRefusal::NoChannel);
@@ -214,7 +234,12 @@ impl State {
         }
         let moderator = channel.moderators.contains(&user_id);
         let streamer = channel.streamer_id == user_id;
-        Ok(self.store_message(channel_id, user_id, text, false, moderator, streamer))
+        let kind = Kind {
+            is_followed_message: false,
+            moderator,
+            streamer,
+        };
+        Ok(self.store_message(channel_id, user_id, text, kind, ago(age)))
     }
 
     fn store_message(
@@ -222,19 +247,18 @@ impl State {
         channel_id: u64,
         user_id: u64,
         text: &str,
-        is_followed_message: bool,
-        moderator: bool,
-        streamer: bool,
+        kind: Kind,
+        inserted_at: NaiveDateTime,
     ) -> Arc<Message> {
         let message = Arc::new(Message {
             id: self.messages.len() as u64 + 1,
             channel_id,
             user_id,
             text: text.to_owned(),
-            is_followed_message,
-            moderator,
-            streamer,
-            inserted_at: now(),
+            is_followed_message: kind.is_followed_message,
+            moderator: kind.moderator,
+            streamer: kind.streamer,
+            inserted_at,
         });
         self.messages.push(Arc::clone(&message));
         self.stats.messages_created += 1;
@@ -266,14 +290,16 @@ impl State {
     }
 
     /// Follows a streamer: stores the follow, pushes it, and posts the follow chat message
-    /// unless this user's last one in that channel is younger than six hours.
+    /// unless this user's last one in that channel is younger than six hours. A follow stamped
+    /// `age` ago (zero for one made now) stands for one made earlier and stored late.
     pub(crate) fn follow(
         &mut self,
         streamer_id: u64,
         user_id: u64,
         live_notifications: bool,
+        age: Duration,
     ) -> Follow {
-        let at = now();
+        let at = ago(age);
         let existing = self
             .follows
             .iter_mut()
@@ -285,8 +311,9 @@ impl State {
                 follow.clone()
             }
             None => {
+                self.last_follow_id += 1;
                 let follow = Follow {
-                    id: self.follows.len() as u64 + 1,
+                    id: self.last_follow_id,
                     streamer_id,
                     user_id,
                     has_live_notifications: live_notifications,
@@ -307,7 +334,12 @@ impl State {
                     && (at - m.inserted_at).num_seconds() < FOLLOW_MESSAGE_COOLDOWN_SECS
             });
             if !recent {
-                self.store_message(channel_id, user_id, FOLLOWED_TEXT, true, false, false);
+                let kind = Kind {
+                    is_followed_message: true,
+                    moderator: false,
+                    streamer: false,
+                };
+                self.store_message(channel_id, user_id, FOLLOWED_TEXT, kind, at);
             }
         }
         follow

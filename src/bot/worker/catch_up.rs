@@ -1,6 +1,6 @@
-//! The catch-up after a (re)subscription: reads back the channel's messages that the socket
-//! could not deliver, trying until it succeeds or the bot stops. Live events wait in the
-//! channel's bounded queue meanwhile, so nothing newer is handled before the gap is filled.
+//! The catch-up after a (re)subscription: reads back the channel's messages and follows that
+//! the socket could not deliver, trying until it succeeds or the bot stops. Live events wait in
+//! the channel's bounded queue meanwhile, so nothing newer is handled before the gap is filled.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use crate::api::queries::{RecentChatMessages, recent_chat_messages};
 use crate::backoff::Backoff;
 use crate::bot::worker::Worker;
 use crate::bot::worker::seen::Seen;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::ChatMessage;
 
 /// How many messages one catch-up page asks for.
@@ -29,26 +29,27 @@ struct Missed {
 }
 
 impl Worker {
-    /// Delivers the messages missed since the last one seen. Returns early only when `stop`
-    /// is cancelled.
+    /// Delivers the messages missed since the last one seen, then the follows. Returns early
+    /// only when `stop` is cancelled.
     pub(super) async fn catch_up(&mut self, seen: &mut Seen, stop: &CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
-        let missed = loop {
+        let (missed, follows) = loop {
             // Channels take turns, so that many reconnecting at once do not send as many
             // queries in the same instant.
             let attempt = async {
                 let _turn = self.catch_ups.acquire().await;
-                self.missed_messages(seen).await
+                let missed = self.missed_messages(seen).await?;
+                Ok::<_, Error>((missed, self.missed_follows().await?))
             };
             let attempt = tokio::select! {
                 _ = stop.cancelled() => return,
                 attempt = attempt => attempt,
             };
             match attempt {
-                Ok(missed) => break missed,
+                Ok(found) => break found,
                 Err(error) => {
                     let delay = backoff.next_delay();
-                    tracing::warn!(%error, retry_in = ?delay, "cannot read the missed messages yet; new ones wait");
+                    tracing::warn!(%error, retry_in = ?delay, "cannot read the missed messages and follows yet; new ones wait");
                     tokio::select! {
                         _ = stop.cancelled() => return,
                         () = tokio::time::sleep(delay) => {}
@@ -71,6 +72,7 @@ impl Worker {
             message.replayed = message.seq().is_some_and(|seq| seq <= replay_until);
             self.message(message, seen).await;
         }
+        self.deliver_missed_follows(follows).await;
         self.checkpoint.report_skipped();
     }
 

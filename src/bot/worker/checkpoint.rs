@@ -1,58 +1,38 @@
-//! Resume after a restart: each channel's worker keeps, in the channel's state, the id of the
-//! newest message it handled, and the next start reads back from there.
+//! Resume after a restart: each channel's worker keeps, in the channel's state, the ids of the
+//! newest message and the newest follow it handled, and the next start reads back from there.
 //!
-//! The id is written at most once per [`ResumeConfig::checkpoint`] and at a clean stop, never
-//! once per message. So after a clean stop every message is handled exactly once; after a
-//! crash, those handled since the last write are handled again, and none is skipped.
+//! The ids are written as soon as there is something to write, then at most once per
+//! [`ResumeConfig::checkpoint`], and at a clean stop; never once per event. So after a clean stop every message and follow is handled exactly once;
+//! after a crash, those handled since the last write are handled again, and none is skipped.
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 use tokio::time::Instant;
 
 use crate::config::ResumeConfig;
-use crate::error::Result;
-use crate::model::ChatMessage;
+use crate::model::{ChatMessage, Follow};
 use crate::state::ScopedState;
 
 /// The channel's key holding the id of the newest message handled.
-const KEY: &str = "glimbot.resume.handled";
-
-/// Where a channel's worker starts reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ResumePoint {
-    /// The catch-up delivers the messages after this id.
-    pub(crate) after: u64,
-    /// Messages up to this id were sent while the bot was stopped: they are replayed.
-    pub(crate) replay_until: u64,
-}
-
-impl ResumePoint {
-    /// From the checkpoint of `state` when there is one behind the channel's `newest` message;
-    /// else from `newest`, as a bot that never ran here does not replay the channel's past.
-    pub(crate) async fn read(state: &ScopedState, newest: u64) -> Result<Self> {
-        Ok(match state.get::<u64>(KEY).await? {
-            Some(handled) if handled < newest => Self {
-                after: handled,
-                replay_until: newest,
-            },
-            _ => Self {
-                after: newest,
-                replay_until: 0,
-            },
-        })
-    }
-}
+pub(super) const KEY: &str = "glimbot.resume.handled";
+/// The channel's key holding the id of the newest follow handled.
+pub(super) const FOLLOW_KEY: &str = "glimbot.resume.followed";
 
 /// The checkpoint of one channel, and the rules for what is replayed.
 #[derive(Debug)]
 pub(crate) struct Checkpoint {
     state: ScopedState,
     rules: ResumeConfig,
-    /// The id last written, and when.
-    written: (u64, Instant),
+    /// The message id last written, and when the last write was (none yet this run).
+    written: (u64, Option<Instant>),
+    /// The id of the newest follow handled, and the one last written (none yet this run).
+    followed: u64,
+    written_followed: Option<u64>,
     /// Replayed messages left out as too old, since the last report.
     skipped: u64,
+    /// Replayed follows left out as too old, since the last report.
+    skipped_follows: u64,
     /// Messages handled since the clock was last looked at.
     unchecked: u32,
 }
@@ -61,14 +41,23 @@ pub(crate) struct Checkpoint {
 const CHECK_EVERY: u32 = 64;
 
 impl Checkpoint {
-    pub(crate) fn new(state: ScopedState, rules: ResumeConfig) -> Self {
+    /// The checkpoint of the channel of `state`, whose follows are handled up to `followed`.
+    pub(crate) fn new(state: ScopedState, rules: ResumeConfig, followed: u64) -> Self {
         Self {
             state,
             rules,
-            written: (0, Instant::now()),
+            written: (0, None),
+            followed,
+            written_followed: None,
             unchecked: 0,
             skipped: 0,
+            skipped_follows: 0,
         }
+    }
+
+    /// Records `followed` as the newest follow handled; written with the next message id.
+    pub(crate) fn followed(&mut self, followed: u64) {
+        self.followed = followed;
     }
 
     /// Records `handled` as the newest message handled. Reading the clock on every message
@@ -84,56 +73,84 @@ impl Checkpoint {
     /// Writes `handled` when the last write is older than the checkpoint interval.
     pub(crate) async fn idle(&mut self, handled: u64) {
         self.unchecked = 0;
-        if self.written.1.elapsed() >= self.rules.checkpoint {
+        let due = self.written.1;
+        if due.is_none_or(|at| at.elapsed() >= self.rules.checkpoint) {
             self.write(handled).await;
         }
     }
 
-    /// Writes `handled` unless it is written already; a failed write is logged, and the next
-    /// start replays a little more. 0 (nothing handled since the instance's ids went back to
-    /// the start) is not written: it would replay the channel's whole history.
+    /// Writes `handled` and the newest follow unless they are written already; a failed write
+    /// is logged, and the next start replays a little more. Message id 0 (nothing handled since
+    /// the instance's ids went back to the start) is not written: it would replay the channel's
+    /// whole history. Follow id 0 is: the channel had no follows, so all later ones are new.
+    ///
+    /// Only a write starts the interval, so the first comes as soon as the channel has handled
+    /// something: a crash early in a run loses no more than one later.
     pub(crate) async fn write(&mut self, handled: u64) {
-        self.written.1 = Instant::now();
-        if handled == self.written.0 || handled == 0 {
-            return;
+        if handled != self.written.0 && handled != 0 {
+            self.written.1 = Some(Instant::now());
+            match self.state.set(KEY, &handled).await {
+                Ok(()) => self.written.0 = handled,
+                Err(error) => tracing::warn!(%error, "cannot write the resume checkpoint"),
+            }
         }
-        match self.state.set(KEY, &handled).await {
-            Ok(()) => self.written.0 = handled,
-            Err(error) => tracing::warn!(%error, "cannot write the resume checkpoint"),
+        if self.written_followed != Some(self.followed) {
+            // The first write of the run only records where the follows stood at start: it must
+            // not hold back the first write of a message id.
+            if self.written_followed.is_some() {
+                self.written.1 = Some(Instant::now());
+            }
+            match self.state.set(FOLLOW_KEY, &self.followed).await {
+                Ok(()) => self.written_followed = Some(self.followed),
+                Err(error) => tracing::warn!(%error, "cannot write the follows' checkpoint"),
+            }
         }
     }
 
     /// Whether a replayed message is recent enough to deliver; the others are counted.
     pub(crate) fn fresh(&mut self, message: &ChatMessage) -> bool {
-        let fresh = !message.replayed || age(message) <= self.rules.max_age;
+        let fresh = !message.replayed || age(message.sent_at) <= self.rules.max_age;
         self.skipped += u64::from(!fresh);
+        fresh
+    }
+
+    /// Whether a replayed follow is recent enough to deliver; the others are counted.
+    pub(crate) fn fresh_follow(&mut self, follow: &Follow) -> bool {
+        let fresh = !follow.replayed || age(follow.followed_at) <= self.rules.max_age;
+        self.skipped_follows += u64::from(!fresh);
         fresh
     }
 
     /// Whether a message may still run a command: live, or replayed and recent enough.
     pub(crate) fn may_command(&self, message: &ChatMessage) -> bool {
-        !message.replayed || age(message) <= self.rules.command_max_age
+        !message.replayed || age(message.sent_at) <= self.rules.command_max_age
     }
 
-    /// Logs how many replayed messages were too old, once a catch-up is done.
+    /// Logs how many replayed messages and follows were too old, once a catch-up is done.
     pub(crate) fn report_skipped(&mut self) {
-        if self.skipped > 0 {
-            let max_age = self.rules.max_age;
+        let max_age = self.rules.max_age;
+        let skipped = std::mem::take(&mut self.skipped);
+        if skipped > 0 {
             tracing::info!(
-                skipped = self.skipped,
+                skipped,
                 ?max_age,
                 "replayed messages older than resume.max_age were not delivered"
             );
-            self.skipped = 0;
+        }
+        let skipped = std::mem::take(&mut self.skipped_follows);
+        if skipped > 0 {
+            tracing::info!(
+                skipped,
+                ?max_age,
+                "replayed follows older than resume.max_age were not delivered"
+            );
         }
     }
 }
 
-/// How long ago the message was sent (zero when its time is ahead of the clock).
-fn age(message: &ChatMessage) -> Duration {
-    (Utc::now().naive_utc() - message.sent_at)
-        .to_std()
-        .unwrap_or_default()
+/// How long ago `at` was (zero when it is ahead of the clock).
+fn age(at: NaiveDateTime) -> Duration {
+    (Utc::now().naive_utc() - at).to_std().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -158,7 +175,7 @@ mod tests {
     }
 
     fn checkpoint() -> Checkpoint {
-        Checkpoint::new(State::in_memory().global(), ResumeConfig::default())
+        Checkpoint::new(State::in_memory().global(), ResumeConfig::default(), 0)
     }
 
     #[test]
@@ -181,36 +198,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_resume_point_is_the_checkpoint_when_it_is_behind_the_channel() {
+    async fn the_first_handled_id_is_written_at_once_then_once_an_interval() {
         let state = State::in_memory().channel("1");
-        let fresh = ResumePoint::read(&state, 40)
-            .await
-            .expect("the state in memory");
-        let from_newest = ResumePoint {
-            after: 40,
-            replay_until: 0,
+        let written = |key: &'static str| {
+            let state = state.clone();
+            async move { state.get::<u64>(key).await.expect("the state in memory") }
         };
-        assert_eq!(fresh, from_newest, "a first run replays nothing");
-        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default());
-        checkpoint.write(25).await;
-        let resumed = ResumePoint::read(&state, 40)
-            .await
-            .expect("the state in memory");
-        let expected = ResumePoint {
-            after: 25,
-            replay_until: 40,
-        };
-        assert_eq!(resumed, expected);
-        let ahead = ResumePoint::read(&state, 10)
-            .await
-            .expect("the state in memory");
-        let new_history = ResumePoint {
-            after: 10,
-            replay_until: 0,
-        };
+        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default(), 3);
+        checkpoint.idle(0).await;
         assert_eq!(
-            ahead, new_history,
-            "a checkpoint ahead of the channel is ignored"
+            written(FOLLOW_KEY).await,
+            Some(3),
+            "where the follows stood"
+        );
+        checkpoint.idle(7).await;
+        assert_eq!(
+            written(KEY).await,
+            Some(7),
+            "at once: nothing was written yet"
+        );
+        checkpoint.followed(4);
+        checkpoint.idle(9).await;
+        assert_eq!(
+            written(KEY).await,
+            Some(7),
+            "the next waits for the interval"
+        );
+        checkpoint.write(9).await;
+        assert_eq!(
+            (written(KEY).await, written(FOLLOW_KEY).await),
+            (Some(9), Some(4))
         );
     }
 }

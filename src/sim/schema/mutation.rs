@@ -1,5 +1,7 @@
 //! `RootMutationType`: chat, moderation, follows and stream info, with Glimesh's permission rules.
 
+use std::time::Duration;
+
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::{Channel, ChannelModerationLog, ChatMessage, ChatMessageInput, Follower};
@@ -53,7 +55,9 @@ impl RootMutationType {
         let user_id = user_with(ctx, "chat")?;
         let channel_id = id_arg(&channel_id)?;
         let text = message.message.unwrap_or_default();
-        let stored = store(ctx).lock().post_message(channel_id, user_id, &text)?;
+        let stored = store(ctx)
+            .lock()
+            .post_message(channel_id, user_id, &text, Duration::ZERO)?;
         Ok(Some(ChatMessage(stored)))
     }
 
@@ -135,6 +139,7 @@ impl RootMutationType {
             streamer_id,
             user_id,
             live_notifications,
+            Duration::ZERO,
         ))))
     }
 
