@@ -8,6 +8,7 @@ use super::memory::Memory;
 use crate::bot::{Command, Context};
 use crate::config::{Rule, Step};
 use crate::error::{Error, Result};
+use crate::escape::Escaped;
 use crate::model::ChatMessage;
 use crate::protocol::UNAUTHORIZED;
 
@@ -48,8 +49,8 @@ pub(super) async fn carry_out(
         }
     };
     tracing::info!(
-        channel = %ctx.channel().streamer.username,
-        user = %author.username,
+        channel = %Escaped(&ctx.channel().streamer.username),
+        user = %Escaped(&author.username),
         filter = rule.name(),
         step = step.name(),
         "a chat filter acted"
@@ -97,7 +98,7 @@ pub(super) async fn check_moderation(ctx: &Context) -> bool {
         Ok(()) => true,
         Err(Error::GraphQl(errors)) if errors.iter().any(|e| e == UNAUTHORIZED) => {
             tracing::warn!(
-                channel = %streamer,
+                channel = %Escaped(streamer),
                 "{} does not moderate the channel of {streamer}: its filters cannot delete \
                  messages, time out or ban there, only warn. Make {} a moderator of the channel \
                  (or run the bot as {streamer}) and restart it.",
@@ -111,7 +112,7 @@ pub(super) async fn check_moderation(ctx: &Context) -> bool {
                 me.username
             );
             if let Err(e) = ctx.send(text).await {
-                tracing::warn!(channel = %streamer, "could not say so in chat: {e}");
+                tracing::warn!(channel = %Escaped(streamer), "could not say so in chat: {e}");
             }
             false
         }
@@ -119,7 +120,7 @@ pub(super) async fn check_moderation(ctx: &Context) -> bool {
         Err(Error::GraphQl(_)) => true,
         Err(e) => {
             tracing::warn!(
-                channel = %streamer,
+                channel = %Escaped(streamer),
                 "could not check that the bot moderates the channel of {streamer}: {e}"
             );
             true

@@ -15,6 +15,7 @@ use crate::bot::cooldown::Cooldowns;
 use crate::bot::{Command, Context, Module, Verdict};
 use crate::config::TextCommandConfig;
 use crate::error::Result;
+use crate::escape::Escaped;
 use crate::model::ChatMessage;
 use crate::template::Template;
 use render::Use;
@@ -129,7 +130,7 @@ impl Module for TextCommands {
         let reply = match Template::parse(text) {
             Ok(reply) => reply,
             Err(why) => {
-                let name = &invocation.name;
+                let name = Escaped(&invocation.name);
                 tracing::warn!(%name, %why, "a stored text command no longer parses; ignored");
                 return Ok(Verdict::Continue);
             }

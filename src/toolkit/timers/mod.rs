@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::bot::{Context, Module, Verdict};
 use crate::config::TimerConfig;
 use crate::error::Result;
+use crate::escape::Escaped;
 use crate::model::ChatMessage;
 use schedule::Schedule;
 
@@ -108,7 +109,7 @@ async fn post(ctx: Context, mut schedule: Schedule, mut lines: watch::Receiver<u
         let heard = *lines.borrow_and_update();
         if let Some(message) = schedule.take(now, heard) {
             if let Err(error) = ctx.send(message).await {
-                tracing::warn!(%error, channel = %ctx.channel().streamer.username, "a timer could not post");
+                tracing::warn!(%error, channel = %Escaped(&ctx.channel().streamer.username), "a timer could not post");
             }
             continue;
         }
