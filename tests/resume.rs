@@ -1,5 +1,5 @@
-//! Resume after a restart: the messages sent while the bot was stopped are delivered when it
-//! starts again on the same state, once each, in order, marked replayed, before live ones.
+//! Resume after a restart: the messages and follows sent while the bot was stopped are delivered
+//! when it starts again on the same state, once each, in order, marked replayed, before live ones.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -8,12 +8,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use glimbot::sim::{Sim, VIEWER};
-use glimbot::{ChatMessage, Command, Context, Handler, State, async_trait};
+use glimbot::{ChatMessage, Command, Context, Follow, Handler, State, async_trait};
 use tokio::sync::mpsc;
 
 use common::{WAIT, bot_lines, bot_sim, channel, config, following_browser, start_bot_with};
 
-/// Reports each message it is given, and when it is ready.
+/// Reports each message and follow it is given, and when it is ready.
 struct Replays(mpsc::UnboundedSender<Option<(String, bool)>>);
 
 #[async_trait]
@@ -25,6 +25,12 @@ impl Handler for Replays {
 
     async fn on_message(&self, _: &Context, message: &ChatMessage) -> glimbot::Result<()> {
         let _ = self.0.send(Some((message.text.clone(), message.replayed)));
+        Ok(())
+    }
+
+    async fn on_follow(&self, _: &Context, follow: &Follow) -> glimbot::Result<()> {
+        let text = format!("followed by {}", follow.follower.username);
+        let _ = self.0.send(Some((text, follow.replayed)));
         Ok(())
     }
 }
@@ -58,7 +64,8 @@ impl Running {
         }
     }
 
-    /// The next message given to the handler: its text, and whether it was replayed.
+    /// The next message or follow given to the handler: its text (`followed by NAME` for a
+    /// follow), and whether it was replayed.
     async fn next(&mut self) -> (String, bool) {
         let event = tokio::time::timeout(WAIT, self.seen.recv()).await.unwrap();
         event.flatten().expect("a message")
@@ -73,7 +80,7 @@ impl Running {
 }
 
 #[tokio::test]
-async fn messages_sent_while_stopped_are_replayed_once_in_order_before_live_ones() {
+async fn what_happened_while_stopped_is_replayed_once_in_order_before_live_events() {
     let sim = bot_sim().await;
     let channel_id = channel(sim.info());
     let dir = tempfile::tempdir().unwrap();
@@ -84,13 +91,29 @@ async fn messages_sent_while_stopped_are_replayed_once_in_order_before_live_ones
     assert_eq!(bot.next().await, ("before".to_owned(), false));
     bot.stop().await;
 
-    let missed: Vec<String> = (0..50).map(|i| format!("missed {i}")).collect();
-    for text in &missed {
-        sim.post_chat(&channel_id, VIEWER, text).unwrap();
+    // 50 messages two seconds apart, a follow between the 25th and the 26th, one after the last.
+    // Glimesh posts a chat line for each follow, at the same time.
+    let followed = " just followed the stream!".to_owned();
+    let age = |seconds: u64| Duration::from_secs(seconds);
+    let mut expected = Vec::new();
+    for i in 0..50 {
+        let text = format!("missed {i}");
+        sim.post_chat_aged(&channel_id, VIEWER, &text, age(200 - 2 * i))
+            .unwrap();
+        expected.push(text);
+        if i == 24 {
+            sim.add_user("fan_a");
+            sim.follow_aged(&channel_id, "fan_a", age(151)).unwrap();
+            expected.extend(["followed by fan_a".to_owned(), followed.clone()]);
+        }
     }
+    sim.add_user("fan_b");
+    sim.follow_aged(&channel_id, "fan_b", age(50)).unwrap();
+    expected.extend(["followed by fan_b".to_owned(), followed]);
+
     let mut bot = Running::start(&sim, &path).await;
-    for text in &missed {
-        assert_eq!(bot.next().await, (text.clone(), true));
+    for event in &expected {
+        assert_eq!(bot.next().await, (event.clone(), true));
     }
     sim.post_chat(&channel_id, VIEWER, "live").unwrap();
     let live = bot.next().await;

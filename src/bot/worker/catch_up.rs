@@ -29,8 +29,8 @@ struct Missed {
 }
 
 impl Worker {
-    /// Delivers the messages missed since the last one seen, then the follows. Returns early
-    /// only when `stop` is cancelled.
+    /// Delivers the messages and follows missed since the last ones seen, in the order they
+    /// happened. Returns early only when `stop` is cancelled.
     pub(super) async fn catch_up(&mut self, seen: &mut Seen, stop: &CancellationToken) {
         let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
         let (missed, follows) = loop {
@@ -68,11 +68,20 @@ impl Worker {
             .caught_up(missed.messages.len() as u64, missed.lost);
         // Only the first catch-up reads what was sent while the bot was stopped.
         let replay_until = std::mem::take(&mut self.resume.replay_until);
+        let mut follows = follows;
+        self.mark_replayed(&mut follows);
+        // Messages and follows come in the order they happened, each kind in its own order.
+        let mut follows = follows.into_iter().peekable();
         for mut message in missed.messages {
+            while let Some(follow) = follows.next_if(|f| f.followed_at <= message.sent_at) {
+                self.follow(follow).await;
+            }
             message.replayed = message.seq().is_some_and(|seq| seq <= replay_until);
             self.message(message, seen).await;
         }
-        self.deliver_missed_follows(follows).await;
+        for follow in follows {
+            self.follow(follow).await;
+        }
         self.checkpoint.report_skipped();
     }
 

@@ -70,13 +70,12 @@ impl Worker {
         self.checkpoint.followed(self.follows.newest);
     }
 
-    /// Hands over the follows a catch-up read, in order; those of the first catch-up that were
-    /// made while the bot was stopped are marked replayed.
-    pub(super) async fn deliver_missed_follows(&mut self, follows: Vec<Follow>) {
+    /// Marks the follows of the first catch-up that were made while the bot was stopped as
+    /// replayed.
+    pub(super) fn mark_replayed(&mut self, follows: &mut [Follow]) {
         let replay_until = std::mem::take(&mut self.follows.replay_until);
-        for mut follow in follows {
+        for follow in follows {
             follow.replayed = follow.seq().is_some_and(|seq| seq <= replay_until);
-            self.follow(follow).await;
         }
     }
 
