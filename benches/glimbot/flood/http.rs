@@ -122,7 +122,8 @@ fn response(status: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What Glimesh would answer to the bot's start-up queries, for channels with no messages yet.
+/// What Glimesh would answer to the bot's start-up queries, for channels with no messages and
+/// no follows yet.
 fn answer(body: &[u8]) -> Value {
     let request: Value = serde_json::from_slice(body).unwrap_or_default();
     let operation = request["operationName"].as_str().unwrap_or_default();
@@ -146,6 +147,10 @@ fn answer(body: &[u8]) -> Value {
             "pageInfo": { "hasPreviousPage": false, "startCursor": null },
             "edges": [],
         } } } }),
+        "RecentFollowers" => json!({ "data": { "followers": {
+            "pageInfo": { "hasPreviousPage": false, "startCursor": null },
+            "edges": [],
+        } } }),
         _ => {
             json!({ "errors": [{ "message": format!("the flood does not answer {operation:?}") }] })
         }
