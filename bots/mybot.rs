@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use glimbot::{
-    BotBuilder, Call, Command, Context, Filters, Follow, Handler, TextCommands, Timers,
-    async_trait,
+    BotBuilder, Call, Command, Context, Filters, Follow, Handler, TextCommands, Timers, async_trait,
 };
 use rand::Rng;
 
