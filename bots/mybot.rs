@@ -204,6 +204,46 @@ mod tests {
         chat.stop().await.expect("the bot stops cleanly");
     }
 
+    /// A streamer's file: one text command, one timer and the links filter.
+    const TOOLKIT: &str = r#"
+        [[commands]]
+        name = "discord"
+        reply = "Join us on Discord, {user}: https://discord.gg/example"
+
+        [[timers]]
+        message = "Follow so you know when we're live!"
+        every = "15m"
+        min_lines = 2
+
+        [filters]
+        ladder = ["delete"]
+
+        [filters.links]
+        allow = ["glimesh.tv", "discord.gg"]
+        warning = "no links please"
+    "#;
+
+    #[tokio::test]
+    async fn the_files_text_commands_timers_and_filters_work() {
+        let mut chat = Harness::start_with_config(TOOLKIT, |bot| mybot(bot, Instant::now())).await;
+        chat.say(VIEWER, "!discord").await;
+        chat.expect_message("Join us on Discord, viewer: https://discord.gg/example")
+            .await;
+
+        let link = chat.say("spammer", "cheap followers at evil.com").await;
+        chat.expect_deleted(&link).await;
+        chat.expect_message("@spammer no links please (message deleted)")
+            .await;
+        chat.say(VIEWER, "clip: https://glimesh.tv/streamer").await;
+        chat.say(VIEWER, "what a play").await;
+        chat.expect_no_message().await;
+
+        chat.advance(Duration::from_secs(15 * 60));
+        chat.expect_message("Follow so you know when we're live!")
+            .await;
+        chat.stop().await.expect("the bot stops cleanly");
+    }
+
     #[tokio::test]
     async fn the_command_list_shows_each_person_what_they_may_use() {
         let mut chat = start().await;

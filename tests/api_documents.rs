@@ -53,6 +53,18 @@ async fn every_query_and_mutation_runs() {
         .channel
         .unwrap();
     let channel_id = channel.id.unwrap();
+    let live_stream = || {
+        api.run::<LiveStream>(live_stream::Variables {
+            channel_id: Some(channel_id.clone()),
+        })
+    };
+    let offline = live_stream().await.unwrap().channel.unwrap();
+    assert!(offline.stream.is_none());
+    sim.go_live(&channel_id).unwrap();
+    let live = live_stream().await.unwrap().channel.unwrap();
+    let started = live.stream.unwrap().started_at;
+    let elapsed = chrono::Utc::now().naive_utc() - started;
+    assert!((0..5).contains(&elapsed.num_seconds()), "{started}");
     let sent = api
         .run::<CreateChatMessage>(create_chat_message::Variables {
             channel_id: channel_id.clone(),

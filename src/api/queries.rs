@@ -74,3 +74,7 @@ operation!(
     /// A channel's updates, live.
     ChannelUpdates = "schema/channel_subscription.graphql"
 );
+operation!(
+    /// A channel's current stream, if it is live.
+    LiveStream = "schema/live_stream.graphql"
+);

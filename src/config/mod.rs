@@ -198,6 +198,31 @@ impl Config {
     }
 }
 
+impl Config {
+    /// This configuration with the toolkit's sections (`[[commands]]`, `[[timers]]`,
+    /// `[filters]`) of the TOML `text` in place of its own, checked as [`Config::from_toml`]
+    /// checks them. The test harness runs a bot on its own connection settings this way.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the first wrong key, or a section of `text` that is not the
+    /// toolkit's.
+    pub(crate) fn with_toolkit_toml(self, text: &str) -> Result<Config> {
+        let mut table: Table = text.parse().map_err(|e| syntax_error(text, &e))?;
+        let toolkit = toolkit::take(&mut table)?;
+        if let Some(other) = table.keys().next() {
+            let message = "only [[commands]], [[timers]] and [filters] can be given here";
+            return Err(config_error(other.clone(), message));
+        }
+        toolkit::check_channels(&toolkit.timers, &self.bot.channels)?;
+        Ok(Config {
+            commands: toolkit.commands,
+            timers: toolkit.timers,
+            filters: toolkit.filters,
+            ..self
+        })
+    }
+}
+
 fn config_error(key: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Config {
         key: key.into(),

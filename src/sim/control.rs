@@ -20,13 +20,13 @@ use crate::sim::store::{ChatRefusal, State as World};
 /// A channel id given as a JSON number or string.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-enum Id {
+pub(crate) enum Id {
     Number(u64),
     Text(String),
 }
 
 impl Id {
-    fn value(&self) -> Option<u64> {
+    pub(crate) fn value(&self) -> Option<u64> {
         match self {
             Id::Number(n) => Some(*n),
             Id::Text(s) => s.parse().ok(),
@@ -268,6 +268,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/chat/reset", post(reset_chat))
         .route("/follow", post(post_follow))
         .route("/channel", post(post_channel))
+        .route("/stream", post(crate::sim::streams::post_stream))
         .route("/sockets/drop", post(drop_sockets))
         .route("/tokens/expire", post(expire_tokens))
         .route("/tokens/revoke", post(revoke_tokens))

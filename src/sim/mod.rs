@@ -31,6 +31,7 @@ mod rows;
 mod schema;
 mod socket;
 mod store;
+mod streams;
 mod world;
 
 use std::net::SocketAddr;
@@ -274,6 +275,27 @@ impl Sim {
     pub fn set_title(&self, channel_id: &str, title: &str) -> Result<(), String> {
         self.shared
             .set_title(channel_id.parse().ok(), title)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The channel goes live: a stream starts now, on the emulator's clock (real UTC), as
+    /// `POST /_sim/stream` with `"live": true` does. A live channel keeps its stream.
+    ///
+    /// # Errors
+    /// When the channel does not exist.
+    pub fn go_live(&self, channel_id: &str) -> Result<(), String> {
+        self.shared
+            .set_live(channel_id.parse().ok(), true)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The channel's stream ends, as `POST /_sim/stream` with `"live": false` does.
+    ///
+    /// # Errors
+    /// When the channel does not exist.
+    pub fn go_offline(&self, channel_id: &str) -> Result<(), String> {
+        self.shared
+            .set_live(channel_id.parse().ok(), false)
             .map_err(|e| e.to_string())
     }
 

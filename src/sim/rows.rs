@@ -62,3 +62,15 @@ pub(crate) struct ModLog {
     pub(crate) action: &'static str,
     pub(crate) inserted_at: NaiveDateTime,
 }
+
+/// A live stream of a channel, current (`ended_at` is `None`) or past.
+#[derive(Debug, Clone)]
+pub(crate) struct Stream {
+    pub(crate) id: u64,
+    pub(crate) channel_id: u64,
+    /// The channel's title when the stream started.
+    pub(crate) title: String,
+    pub(crate) started_at: NaiveDateTime,
+    pub(crate) ended_at: Option<NaiveDateTime>,
+    pub(crate) updated_at: NaiveDateTime,
+}

@@ -15,7 +15,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::protocol::NOT_FOUND;
 use crate::sim::grants::Grants;
 use crate::sim::pubsub::{Event, Subscribers, Topic};
-use crate::sim::rows::{Channel, Follow, Message, ModLog, User, now};
+use crate::sim::rows::{Channel, Follow, Message, ModLog, Stream, User, now};
 use crate::sim::world::World;
 
 pub(crate) use crate::protocol::MAX_MESSAGE_GRAPHEMES;
@@ -109,6 +109,8 @@ pub(crate) struct State {
     /// The id of the newest follow ever stored: ids are not reused after an unfollow.
     last_follow_id: u64,
     pub(crate) mod_logs: Vec<ModLog>,
+    /// Every stream, current and past, in id order.
+    pub(crate) streams: Vec<Stream>,
     /// Channel bans by (channel id, user id): `None` is permanent, `Some` a timeout's end.
     bans: HashMap<(u64, u64), Option<NaiveDateTime>>,
     hidden: std::collections::HashSet<u64>,

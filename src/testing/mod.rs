@@ -2,9 +2,12 @@
 //!
 //! [`Harness::start`] takes the same setup as [`crate::run`], starts a fresh local Glimesh, logs
 //! the bot in (no browser) and waits until it is in the streamer's chat. The test then speaks as
-//! the people in the chat ([`Harness::say`], [`Harness::follow`], [`Harness::set_title`]) and
+//! the people in the chat ([`Harness::say`], [`Harness::follow`], [`Harness::set_title`],
+//! [`Harness::go_live`]) and
 //! expects what the bot does ([`Harness::expect_message`] and the other `expect_` methods).
 //! An expectation that fails panics with the whole chat, so the failure says what happened.
+//! [`Harness::start_with_config`] adds a configuration file's toolkit sections
+//! (`[[commands]]`, `[[timers]]`, `[filters]`) to the bot's configuration.
 //!
 //! The bot runs on a [`Clock::manual`]: [`Harness::advance`] moves its time forward, so a
 //! cooldown or the send rate limit passes at once. The harness sends without a practical rate
@@ -29,21 +32,17 @@
 
 mod expect;
 mod faults;
+mod start;
 
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::auth::{MemoryStore, Token, TokenStore};
-use crate::bot::{Bot, BotBuilder, Progress, Shutdown};
+use crate::bot::{Progress, Shutdown};
 use crate::clock::Clock;
-use crate::config::SendingConfig;
-use crate::dev::{config, following_browser};
-use crate::secret::Secret;
+use crate::sim::Sim;
 pub use crate::sim::{BOT, ChatLine, Moderation, STREAMER, VIEWER};
-use crate::sim::{Sim, SimOptions};
-use crate::state::State;
 
 /// How long an expectation waits unless [`Harness::patience`] says otherwise.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -74,73 +73,6 @@ impl std::fmt::Debug for Harness {
 }
 
 impl Harness {
-    /// Starts a local Glimesh and the bot `setup` describes (as [`crate::run`] takes it) in the
-    /// channel of [`STREAMER`], and waits until the bot is ready.
-    ///
-    /// # Panics
-    /// When the bot cannot start or is not ready within 5 s, with the reason.
-    pub async fn start(setup: impl FnOnce(BotBuilder) -> BotBuilder) -> Harness {
-        let options = SimOptions {
-            auto_approve: Some(BOT.into()),
-            ..SimOptions::default()
-        };
-        let sim = Sim::start(options)
-            .await
-            .unwrap_or_else(|e| panic!("the local Glimesh did not start: {e}"));
-        let info = sim.info().clone();
-        let mut config = config(&info).unwrap_or_else(|e| panic!("{e}"));
-        config.sending = SendingConfig {
-            per_second: 1000.0,
-            burst: 1000,
-        };
-        // A token granted at once spares the login; the browser logs in again after a revoke.
-        let store = MemoryStore::new();
-        let granted = sim.grant_token(BOT, &config.glimesh.scopes.join(" "));
-        if let Some(granted) = granted {
-            let token = Token {
-                access_token: Secret::new(granted.access_token),
-                refresh_token: Some(Secret::new(granted.refresh_token)),
-                scope: granted.scope,
-                expires_at: granted.expires_at,
-            };
-            store.save(&token).await.unwrap_or_else(|e| panic!("{e}"));
-        }
-        let clock = Clock::manual();
-        // A test that wants its state kept passes a file to `BotBuilder::state` in `setup`.
-        let bot = setup(Bot::builder(config).state(State::in_memory()))
-            .token_store(store)
-            .browser(following_browser())
-            .clock(clock.clone())
-            .build()
-            .unwrap_or_else(|e| panic!("the bot could not be built: {e}"));
-        let mut progress = bot.progress();
-        let shutdown = bot.shutdown();
-        let feed = sim.chat_feed();
-        let mut task = tokio::spawn(bot.run());
-        let ready = tokio::time::timeout(PATIENCE, async {
-            tokio::select! {
-                ended = &mut task => panic!("the bot stopped while starting: {:?}", ended.map(|r| r.map_err(|e| e.to_string()))),
-                ready = progress.wait_for(|p| p.ready > 0) => ready.map(drop).is_ok(),
-            }
-        });
-        assert!(
-            ready.await.unwrap_or(false),
-            "the bot was not ready within {PATIENCE:?}"
-        );
-        Harness {
-            channel_id: info.channel_id(STREAMER).unwrap_or_default().to_owned(),
-            sim,
-            clock,
-            shutdown,
-            task: Some(task),
-            progress,
-            feed,
-            heard: 0,
-            last_said: 0,
-            patience: PATIENCE,
-        }
-    }
-
     /// How long each expectation waits from now on (5 s by default).
     pub fn patience(&mut self, wait: Duration) {
         self.patience = wait;
@@ -174,6 +106,21 @@ impl Harness {
     pub async fn set_title(&mut self, title: &str) {
         if let Err(refusal) = self.sim.set_title(&self.channel_id, title) {
             self.fail(&format!("the title to change ({refusal})"));
+        }
+    }
+
+    /// The channel goes live: a stream starts now, stamped by the local Glimesh with real time.
+    /// `{uptime}` then counts from it on the bot's clock, so [`Harness::advance`] ages it.
+    pub async fn go_live(&mut self) {
+        if let Err(refusal) = self.sim.go_live(&self.channel_id) {
+            self.fail(&format!("the channel to go live ({refusal})"));
+        }
+    }
+
+    /// The channel's stream ends.
+    pub async fn go_offline(&mut self) {
+        if let Err(refusal) = self.sim.go_offline(&self.channel_id) {
+            self.fail(&format!("the channel to go offline ({refusal})"));
         }
     }
 

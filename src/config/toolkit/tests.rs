@@ -242,3 +242,19 @@ fn the_example_file_has_working_commands_and_timers() {
     assert_eq!(config.timers[0].messages.len(), 2);
     assert_eq!(config.timers[0].every, Duration::from_secs(15 * 60));
 }
+
+#[test]
+fn the_toolkit_sections_go_on_top_of_a_configuration_and_nothing_else_does() {
+    let base = load("").unwrap();
+    let toolkit = "[[commands]]\nname = \"hi\"\nreply = \"hello\"\n[filters.links]\n";
+    let config = base.clone().with_toolkit_toml(toolkit).unwrap();
+    assert_eq!(config.commands, load(toolkit).unwrap().commands);
+    assert_eq!(config.filters, load(toolkit).unwrap().filters);
+    assert_eq!(config.glimesh, base.glimesh);
+    let refused = base.with_toolkit_toml("[bot]\nprefix = \"?\"\n");
+    match refused {
+        Err(Error::Config { key, message }) if key == "bot" && message.contains("[[commands]]") => {
+        }
+        other => panic!("expected [bot] refused, got {other:?}"),
+    }
+}

@@ -5,6 +5,7 @@
 mod complexity;
 mod mutation;
 mod query;
+mod stream;
 mod subscription;
 mod types;
 

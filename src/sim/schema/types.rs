@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 use crate::protocol::NOT_FOUND;
 use crate::sim::rows;
 use crate::sim::schema::store;
+use crate::sim::schema::stream::Stream;
 use crate::sim::store::State;
 
 /// Glimesh's time type: ISO-8601 without a zone, whole seconds.
@@ -143,8 +144,22 @@ impl Channel {
     }
 
     /// The current status of the channnel
-    async fn status(&self) -> Option<ChannelStatus> {
-        Some(ChannelStatus::Offline)
+    async fn status(&self, ctx: &Context<'_>) -> Option<ChannelStatus> {
+        let live = store(ctx).lock().live_stream(self.0.id).is_some();
+        Some(if live {
+            ChannelStatus::Live
+        } else {
+            ChannelStatus::Offline
+        })
+    }
+
+    /// If the channel is live, this will be the current Stream
+    async fn stream(&self, ctx: &Context<'_>) -> Option<Stream> {
+        store(ctx)
+            .lock()
+            .live_stream(self.0.id)
+            .cloned()
+            .map(Stream)
     }
 
     /// Toggle for blocking anyone from posting links

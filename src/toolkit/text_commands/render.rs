@@ -2,15 +2,18 @@
 
 use rand::Rng;
 
-use crate::api::queries::{ChannelByStreamer, channel_by_streamer};
+use std::time::Duration;
+
+use crate::api::queries::{ChannelByStreamer, LiveStream, channel_by_streamer, live_stream};
 use crate::bot::Context;
 use crate::error::Result;
 use crate::model::ChatMessage;
 use crate::template::{Template, Variable};
 
-/// What `{uptime}` says. Glimesh tells a live stream's start (`Channel.stream.startedAt`), but
-/// the bot's schema and the local Glimesh know no streams yet, so the bot cannot tell one.
-const UPTIME_UNKNOWN: &str = "offline";
+/// What `{uptime}` says when the channel has no live stream.
+const OFFLINE: &str = "offline";
+/// What `{uptime}` says when Glimesh cannot be asked.
+const UPTIME_UNKNOWN: &str = "unknown";
 
 /// One use of a text command: where, by whom, with what.
 pub(super) struct Use<'a> {
@@ -51,6 +54,10 @@ pub(super) async fn reply(
         true => title(used.ctx).await,
         false => String::new(),
     };
+    let uptime = match template.variables().any(|v| v == Variable::Uptime) {
+        true => uptime(used.ctx).await,
+        false => String::new(),
+    };
     let arg = |n: usize| used.args.get(n).cloned().unwrap_or_default();
     Ok(template.render(|variable| match variable {
         Variable::User => used.message.author.username.clone(),
@@ -61,7 +68,7 @@ pub(super) async fn reply(
         Variable::Title => title.clone(),
         Variable::Count => count.to_string(),
         Variable::Random { low, high } => rand::rng().random_range(low..=high).to_string(),
-        Variable::Uptime => UPTIME_UNKNOWN.to_owned(),
+        Variable::Uptime => uptime.clone(),
     }))
 }
 
@@ -87,4 +94,54 @@ async fn title(ctx: &Context) -> String {
         }
     }
     .unwrap_or_else(|| ctx.channel().title.clone())
+}
+
+/// How long the channel's stream has been live, by the bot's clock, or `offline`.
+async fn uptime(ctx: &Context) -> String {
+    let variables = live_stream::Variables {
+        channel_id: Some(ctx.channel().id.clone()),
+    };
+    let stream = match ctx.api().run::<LiveStream>(variables).await {
+        Ok(found) => found.channel.and_then(|channel| channel.stream),
+        Err(error) => {
+            tracing::warn!(%error, "the live stream could not be read");
+            return UPTIME_UNKNOWN.to_owned();
+        }
+    };
+    let Some(stream) = stream else {
+        return OFFLINE.to_owned();
+    };
+    let now = chrono::DateTime::<chrono::Utc>::from(ctx.clock().now()).naive_utc();
+    // A start stamped ahead of the bot's clock is a stream that has just begun.
+    let live = (now - stream.started_at).to_std().unwrap_or_default();
+    elapsed(live)
+}
+
+/// A stream's age as chat reads it: `42 min`, `1 h 02 min`.
+fn elapsed(live: Duration) -> String {
+    let minutes = live.as_secs() / 60;
+    match minutes / 60 {
+        0 => format!("{minutes} min"),
+        hours => format!("{hours} h {:02} min", minutes % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uptime_reads_in_hours_and_padded_minutes() {
+        let cases = [
+            (0, "0 min"),
+            (59, "0 min"),
+            (42 * 60 + 59, "42 min"),
+            (3600, "1 h 00 min"),
+            (3600 + 2 * 60 + 30, "1 h 02 min"),
+            (26 * 3600 + 15 * 60, "26 h 15 min"),
+        ];
+        for (seconds, shown) in cases {
+            assert_eq!(elapsed(Duration::from_secs(seconds)), shown, "{seconds} s");
+        }
+    }
 }
