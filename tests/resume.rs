@@ -1,5 +1,6 @@
 //! Resume after a restart: the messages and follows sent while the bot was stopped are delivered
-//! when it starts again on the same state, once each, in order, marked replayed, before live ones.
+//! when it starts again on the same state, once each, in order, marked replayed, within
+//! `resume.max_age`, before live ones.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -9,9 +10,12 @@ use std::time::Duration;
 
 use glimbot::sim::{Sim, VIEWER};
 use glimbot::{ChatMessage, Command, Context, Follow, Handler, State, async_trait};
+use serde_json::json;
 use tokio::sync::mpsc;
 
-use common::{WAIT, bot_lines, bot_sim, channel, config, following_browser, start_bot_with};
+use common::{
+    WAIT, bot_lines, bot_sim, channel, config, control, following_browser, start_bot_with,
+};
 
 /// Reports each message and follow it is given, and when it is ready.
 struct Replays(mpsc::UnboundedSender<Option<(String, bool)>>);
@@ -69,6 +73,16 @@ impl Running {
     async fn next(&mut self) -> (String, bool) {
         let event = tokio::time::timeout(WAIT, self.seen.recv()).await.unwrap();
         event.flatten().expect("a message")
+    }
+
+    /// The next follow given to the handler, past the chat line Glimesh posts for it.
+    async fn next_follow(&mut self) -> (String, bool) {
+        loop {
+            let event = self.next().await;
+            if event.0.starts_with("followed by ") {
+                return event;
+            }
+        }
     }
 
     /// Stops the bot cleanly.
@@ -168,4 +182,78 @@ async fn a_replayed_command_older_than_command_max_age_gets_no_answer() {
         "the stale one was not answered"
     );
     bot.stop().await.unwrap();
+}
+
+/// `username`, signed up now, follows the channel, as if `age` ago.
+fn follow(sim: &Sim, channel_id: &str, username: &str, age: u64) {
+    sim.add_user(username);
+    let age = Duration::from_secs(age);
+    sim.follow_aged(channel_id, username, age).unwrap();
+}
+
+#[tokio::test]
+async fn follows_made_while_stopped_are_replayed_once_in_order_within_max_age() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    follow(&sim, &channel_id, "early_fan", 0);
+
+    let mut bot = Running::start(&sim, &path).await;
+    follow(&sim, &channel_id, "first_fan", 0);
+    let first = bot.next_follow().await;
+    assert_eq!(
+        first,
+        ("followed by first_fan".to_owned(), false),
+        "a first run replays no past follows"
+    );
+    bot.stop().await;
+
+    // max_age is 600 s by default: the follow of an hour ago is counted, not delivered.
+    follow(&sim, &channel_id, "fan_a", 120);
+    follow(&sim, &channel_id, "fan_of_old", 3600);
+    follow(&sim, &channel_id, "fan_b", 0);
+    let mut bot = Running::start(&sim, &path).await;
+    assert_eq!(
+        bot.next_follow().await,
+        ("followed by fan_a".to_owned(), true)
+    );
+    assert_eq!(
+        bot.next_follow().await,
+        ("followed by fan_b".to_owned(), true)
+    );
+    follow(&sim, &channel_id, "live_fan", 0);
+    let live = bot.next_follow().await;
+    assert_eq!(
+        live,
+        ("followed by live_fan".to_owned(), false),
+        "nothing came twice"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_follow_made_during_the_catch_up_is_delivered_once() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+    Running::start(&sim, &path).await.stop().await;
+
+    // Slow answers keep the catch-up's reads in flight while the follow is made, so it comes
+    // both live and in the catch-up.
+    control(&sim, "faults", json!({"latency_ms": 300})).await;
+    let mut bot = Running::start(&sim, &path).await;
+    follow(&sim, &channel_id, "quick_fan", 0);
+    assert_eq!(
+        bot.next_follow().await,
+        ("followed by quick_fan".to_owned(), false)
+    );
+    control(&sim, "faults", json!({"latency_ms": 0})).await;
+    follow(&sim, &channel_id, "next_fan", 0);
+    assert_eq!(
+        bot.next_follow().await,
+        ("followed by next_fan".to_owned(), false)
+    );
+    bot.stop().await;
 }
