@@ -120,12 +120,12 @@ impl Bot {
     /// A stop while it starts (even while the login waits for a person) is a clean end too.
     ///
     /// # Errors
-    /// [`Error::Config`] on `metrics.listen` when the metrics cannot be served there (checked
-    /// before anything goes over the network); [`Error::State`] when the state file cannot be
-    /// used (checked before any connection); on `glimesh.base_url` when the instance does not
-    /// answer within 5 s;
-    /// when login fails, a configured channel does not exist, or the server refuses a
-    /// subscription. Lost connections are not errors: the bot reconnects.
+    /// [`Error::Config`](crate::Error::Config) on `metrics.listen` when the metrics cannot be
+    /// served there (checked before anything goes over the network);
+    /// [`Error::State`](crate::Error::State) when the state file cannot be used (checked before
+    /// any connection); on `glimesh.base_url` when the instance does not answer within 5 s; when
+    /// login fails, a configured channel does not exist, or the server refuses a subscription.
+    /// Lost connections are not errors: the bot reconnects.
     pub async fn run(self) -> Result<()> {
         let stop = self.shutdown.0.clone();
         let signals = tokio::spawn(stop_on_signal(stop.clone()));
