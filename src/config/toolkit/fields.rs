@@ -35,21 +35,40 @@ pub(super) fn tables(section: &str, value: Value, valid: &[&str]) -> Result<Vec<
             let message = format!("expected a [[{section}]] table; found {}", found(&item));
             return Err(config_error(at, message));
         };
-        if let Some(unknown) = table.keys().find(|k| !valid.contains(&k.as_str())) {
-            let hint = suggestion(
-                unknown,
-                valid,
-                ("`", "`"),
-                &format!("keys in [[{section}]]"),
-            );
-            return Err(config_error(
-                format!("{at}.{unknown}"),
-                format!("unknown key; {hint}"),
-            ));
-        }
+        known_keys(&at, &table, valid, &format!("[[{section}]]"))?;
         tables.push(Fields { at, table });
     }
     Ok(tables)
+}
+
+/// Refuses a key of `table` (at the dotted `at`) that is not in `valid`, with the nearest valid
+/// one; `label` names the table for the hint, e.g. `[[commands]]`.
+pub(super) fn known_keys(at: &str, table: &Table, valid: &[&str], label: &str) -> Result<()> {
+    match table.keys().find(|k| !valid.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(unknown) => {
+            let hint = suggestion(unknown, valid, ("`", "`"), &format!("keys in {label}"));
+            let message = format!("unknown key; {hint}");
+            Err(config_error(format!("{at}.{unknown}"), message))
+        }
+    }
+}
+
+/// The duration `text` at the dotted `key` (its last part `name`), such as `"15m"` or `"90s"`,
+/// longer than zero.
+pub(super) fn duration(key: String, name: &str, text: &str) -> Result<Duration> {
+    let fix = format!("write a duration such as {name} = \"90s\", \"10m\" or \"1h 30m\"");
+    match humantime::parse_duration(text) {
+        Ok(duration) if !duration.is_zero() => Ok(duration),
+        Ok(_) => Err(config_error(
+            key,
+            format!("{text:?} is no time at all: it must be longer than 0; {fix}"),
+        )),
+        Err(why) => Err(config_error(
+            key,
+            format!("{text:?} is not a duration ({why}); {fix}"),
+        )),
+    }
 }
 
 impl Fields {
@@ -121,12 +140,7 @@ impl Fields {
         let Some(text) = self.string(name)? else {
             return Ok(None);
         };
-        let fix = format!("write a duration such as {name} = \"90s\", \"15m\" or \"1h 30m\"");
-        match humantime::parse_duration(&text) {
-            Ok(duration) if !duration.is_zero() => Ok(Some(duration)),
-            Ok(_) => Err(self.error(name, format!("{text:?} is no time at all; {fix}"))),
-            Err(why) => Err(self.error(name, format!("{text:?} is not a duration ({why}); {fix}"))),
-        }
+        duration(self.key(name), name, &text).map(Some)
     }
 
     /// A reply with variables, checked now; its text alone must fit in one chat message.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use toml::{Table, Value};
 
+use super::super::fields::{duration, known_keys};
 use super::Step;
 use crate::config::config_error;
 use crate::config::diagnostics::{found, suggestion};
@@ -23,13 +24,7 @@ impl Fields {
             let message = format!("expected a table [{key}]; found {}", found(&value));
             return Err(config_error(key, message));
         };
-        if let Some(name) = table.keys().find(|name| !valid.contains(&name.as_str())) {
-            let hint = suggestion(name, valid, ("`", "`"), &format!("keys in [{key}]"));
-            return Err(config_error(
-                format!("{key}.{name}"),
-                format!("unknown key; {hint}"),
-            ));
-        }
+        known_keys(&key, &table, valid, &format!("[{key}]"))?;
         Ok(Fields { key, table })
     }
 
@@ -82,18 +77,11 @@ impl Fields {
         let Some((key, value)) = self.take(name) else {
             return Ok(None);
         };
-        let wanted = "a duration such as \"90s\", \"10m\" or \"1h\"";
         let Value::String(text) = value else {
+            let wanted = "a duration such as \"90s\", \"10m\" or \"1h\"";
             return Err(expected(key, wanted, &value));
         };
-        match humantime::parse_duration(&text) {
-            Ok(duration) if !duration.is_zero() => Ok(Some(duration)),
-            Ok(_) => Err(config_error(
-                key,
-                format!("must be longer than 0; {wanted}"),
-            )),
-            Err(e) => Err(config_error(key, format!("{e}; write {wanted}"))),
-        }
+        duration(key, name, &text).map(Some)
     }
 
     pub(super) fn text(&mut self, name: &str) -> Result<Option<String>> {
