@@ -20,6 +20,22 @@ fn bot_log(sim: &glimbot::sim::Sim, channel_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// An emulator with a second streamer, alice: the emulator and both channels' ids.
+async fn two_channels() -> (glimbot::sim::Sim, String, String) {
+    let world =
+        World::seed_with("[[users]]\nusername = \"alice\"\n[[channels]]\nstreamer = \"alice\"\n")
+            .unwrap();
+    let sim = common::sim_with(SimOptions {
+        world,
+        auto_approve: Some("glimbot".into()),
+        ..SimOptions::default()
+    })
+    .await;
+    let streamer = channel(sim.info());
+    let alice = sim.info().channel_id("alice").unwrap().to_owned();
+    (sim, streamer, alice)
+}
+
 fn ping() -> Command {
     Command::new("ping", "Answers pong", |call| async move {
         call.reply("pong").await
@@ -51,19 +67,7 @@ async fn a_message_reaches_the_handler_and_a_command_reply_reaches_the_chat() {
 
 #[tokio::test]
 async fn two_channels_share_a_socket_and_each_sees_only_its_own_events_in_order() {
-    let world =
-        World::seed_with("[[users]]\nusername = \"alice\"\n[[channels]]\nstreamer = \"alice\"\n")
-            .unwrap();
-    let sim = common::sim_with(SimOptions {
-        world,
-        auto_approve: Some("glimbot".into()),
-        ..SimOptions::default()
-    })
-    .await;
-    let (streamer, alice) = (
-        channel(sim.info()),
-        sim.info().channel_id("alice").unwrap().to_owned(),
-    );
+    let (sim, streamer, alice) = two_channels().await;
     let mut bot = start_bot(&sim, &["streamer", "alice"], |b| b).await;
     assert_eq!(sim.stats().sockets_open, 1);
 
@@ -327,4 +331,48 @@ async fn a_channel_that_does_not_exist_is_an_error_naming_it() {
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_channel_waiting_on_its_handler_holds_back_only_its_own_events() {
+    let (sim, streamer, alice) = two_channels().await;
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    let hold = {
+        let gate = std::sync::Arc::clone(&gate);
+        Command::new("hold", "Waits for the test", move |_| {
+            let gate = std::sync::Arc::clone(&gate);
+            async move {
+                gate.notified().await;
+                Ok(())
+            }
+        })
+    };
+    let mut bot = start_bot(&sim, &["streamer", "alice"], |b| b.command(hold)).await;
+
+    post_chat(&sim, &streamer, "viewer", "!hold").await;
+    assert_eq!(bot.next_message().await.2, "!hold");
+    for i in 1..=5 {
+        post_chat(&sim, &streamer, "viewer", &format!("streamer {i}")).await;
+    }
+    for i in 1..=3 {
+        post_chat(&sim, &alice, "viewer", &format!("alice {i}")).await;
+    }
+    assert_eq!(
+        bot.messages(3).await,
+        ["alice 1", "alice 2", "alice 3"],
+        "the other channel goes on while the first one's command waits"
+    );
+    gate.notify_one();
+    assert_eq!(
+        bot.messages(5).await,
+        [
+            "streamer 1",
+            "streamer 2",
+            "streamer 3",
+            "streamer 4",
+            "streamer 5"
+        ],
+        "what waited behind the command comes once, in order"
+    );
+    bot.stop().await.unwrap();
 }

@@ -2,8 +2,9 @@
 //!
 //! [`Bot::run`] logs in, resolves the configured channels, subscribes to their chat, follows
 //! and updates on one socket, and gives each channel a worker (its events, in order) and a
-//! sender (its messages, in order and rate-limited). A bounded queue between the socket and
-//! the workers makes a slow bot slow the socket down instead of losing events.
+//! sender (its messages, in order and rate-limited). The socket's task runs an idle worker
+//! itself; a busy one's events wait in its lane's bounded queue, which makes a slow bot slow
+//! the socket down instead of losing events.
 
 pub(crate) mod args;
 mod builder;
@@ -11,8 +12,8 @@ mod commands;
 mod context;
 pub(crate) mod cooldown;
 mod handler;
+mod lane;
 mod module;
-mod queue;
 mod router;
 mod sender;
 pub(crate) mod split;
@@ -37,6 +38,7 @@ use crate::api::Api;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::Result;
+use crate::escape::Escaped;
 use crate::metrics::{Metrics, MetricsListener};
 use crate::socket::{self, SocketOptions};
 use crate::state::State;
@@ -50,8 +52,6 @@ use worker::Worker;
 const CHANNEL_QUEUE: usize = 256;
 /// How many events wait across all channels before the socket pauses, by default.
 const QUEUED_EVENTS: usize = 4096;
-/// How many handlers run at once across channels.
-const CONCURRENT_HANDLERS: usize = 16;
 /// How many channels read back missed messages at once.
 const CONCURRENT_CATCH_UPS: usize = 4;
 /// How long after the stop a stopping bot keeps sending the messages it queued.
@@ -179,11 +179,8 @@ impl Bot {
             return stopped_before("the channels were found");
         };
         let flush = CancellationToken::new();
-        // With no more channels than permits no handler could wait, so none takes one.
-        let running = (resolved.len() > CONCURRENT_HANDLERS)
-            .then(|| Arc::new(Semaphore::new(CONCURRENT_HANDLERS)));
         let catch_ups = Arc::new(Semaphore::new(CONCURRENT_CATCH_UPS));
-        let budget = queue::Budget::new(self.queued_events);
+        let budget = Arc::new(lane::Budget::new(self.queued_events));
         let shared = context::Shared {
             api: self.api.clone(),
             commands: Arc::clone(&self.commands),
@@ -191,7 +188,8 @@ impl Bot {
             stop: stop.clone(),
         };
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
-        let (mut queues, mut workers, mut senders) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut lanes, mut lane_tasks, mut senders) = (Vec::new(), Vec::new(), Vec::new());
+        let me_shared = Arc::new(me.clone());
         for (index, (channel, newest)) in resolved.into_iter().enumerate() {
             let channel_metrics = self.metrics.channel(index);
             let limits = &self.config.sending;
@@ -213,27 +211,38 @@ impl Bot {
             );
             let cooldowns =
                 cooldown::StoredCooldowns::load(channel_state.clone(), self.clock.now()).await;
+            let name = Escaped(&channel.streamer.username).to_string();
             let ctx = Context::new(channel, me.clone(), outbox, channel_state, shared.clone());
-            let (queue, work) = queue::channel(CHANNEL_QUEUE, &budget);
             let worker = Worker {
                 ctx,
+                me: Arc::clone(&me_shared),
                 handler: Arc::clone(&self.handler),
                 modules: Arc::clone(&self.modules),
                 commands: Arc::clone(&self.commands),
-                running: running.clone(),
                 catch_ups: Arc::clone(&catch_ups),
-                deadline: self.deadline,
+                stop: stop.clone(),
+                seen: worker::Seen::after(resume.after),
                 resume,
                 follows: worker::Follows::from(follows),
+                subscription: worker::Subscription::default(),
                 checkpoint,
                 cooldowns,
                 progress: self.progress.clone(),
                 metrics: channel_metrics,
-                bot_metrics: self.metrics.clone(),
             };
-            workers.push(tokio::spawn(worker.run(work, stop.clone())));
+            // Not `name`: the JSON log format names each span with that key.
+            let span = tracing::info_span!("channel", channel = %name);
+            let lane = lane::Lane::new(worker, CHANNEL_QUEUE, span);
+            let shutdown = lane::Shutdown {
+                stop: stop.clone(),
+                deadline: self.deadline,
+                idle_every: self.config.resume.checkpoint,
+            };
+            let serving =
+                Arc::clone(&lane).serve(shutdown, Arc::clone(&budget), self.metrics.clone());
+            lane_tasks.push(tokio::spawn(serving));
             senders.push(sending);
-            queues.push(queue);
+            lanes.push(lane);
         }
         let options = SocketOptions {
             base_url: self.config.glimesh.base_url.clone(),
@@ -246,7 +255,7 @@ impl Bot {
             options,
             credentials,
             Arc::new(subscriptions),
-            Router::new(queues, self.metrics.clone()),
+            Router::new(lanes.clone(), budget, self.metrics.clone(), stop.clone()),
             stop.clone(),
         )
         .await;
@@ -254,9 +263,11 @@ impl Bot {
         // not for longer than a person waits for Ctrl-C to work.
         stop.cancel();
         let flush_until = tokio::time::Instant::now() + FLUSH_LIMIT;
-        for task in workers {
+        for task in lane_tasks {
             let _ = task.await;
         }
+        // Only now is no delivery running anywhere: the workers write their last state.
+        join_all(lanes.into_iter().map(|lane| lane.close(self.deadline))).await;
         flush.cancel();
         let sent = tokio::time::timeout_at(flush_until, join_all(senders.iter_mut())).await;
         if sent.is_err() {

@@ -1,35 +1,89 @@
-//! Hands each delivery from the socket to the queue of the channel it belongs to.
+//! Hands each delivery from the socket to the lane of the channel it belongs to: run at once
+//! when the channel's worker is idle, queued behind the channel's earlier deliveries otherwise.
 
-use crate::bot::queue;
+use std::sync::Arc;
+use std::task::Poll;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::bot::lane::{Budget, Lane, Lease, Offer};
 use crate::bot::subscriptions::{ChannelSubscriptions, Event};
 use crate::metrics::Metrics;
 use crate::socket::{Deliver, Delivery};
 
-/// The channels' queues, in channel order.
+/// The channels' lanes, in channel order.
 pub(super) struct Router {
-    queues: Vec<queue::Sender<Delivery<Event>>>,
+    lanes: Vec<Arc<Lane>>,
+    budget: Arc<Budget>,
     metrics: Metrics,
+    stop: CancellationToken,
 }
 
 impl Router {
-    pub(super) fn new(queues: Vec<queue::Sender<Delivery<Event>>>, metrics: Metrics) -> Self {
-        Self { queues, metrics }
+    pub(super) fn new(
+        lanes: Vec<Arc<Lane>>,
+        budget: Arc<Budget>,
+        metrics: Metrics,
+        stop: CancellationToken,
+    ) -> Self {
+        Self {
+            lanes,
+            budget,
+            metrics,
+            stop,
+        }
     }
 }
 
 impl Deliver<Event> for Router {
-    /// Passes a delivery to its channel's worker, waiting while the queues are full.
+    /// Passes a delivery to its channel's lane, waiting while its queue or the budget is full;
+    /// `false` once the bot stops, after which nothing more is handled.
     async fn deliver(&mut self, delivery: Delivery<Event>) -> bool {
         let (Delivery::Subscribed(index) | Delivery::Event(index, _)) = delivery;
         let (channel, _) = ChannelSubscriptions::owner(index);
-        let Some(queue) = self.queues.get(channel) else {
+        let Some(lane) = self.lanes.get(channel) else {
             return true;
         };
         let event = matches!(delivery, Delivery::Event(..));
-        let taken = queue.send(delivery).await.is_ok();
-        if taken && event {
-            self.metrics.event_queued();
+        let mut delivery = delivery;
+        let mut room = None;
+        loop {
+            if self.stop.is_cancelled() {
+                return false;
+            }
+            delivery = match lane.offer(delivery, &self.budget) {
+                Offer::Run(lease, delivery) => {
+                    run(lane, lease, delivery).await;
+                    return true;
+                }
+                Offer::Queued => {
+                    if event {
+                        self.metrics.event_queued();
+                    }
+                    return true;
+                }
+                Offer::Full(delivery) => delivery,
+            };
+            // Made before the next offer, so that room given back in between is not missed.
+            match room.take() {
+                Some(room) => room.await,
+                None => {
+                    let mut wait = Box::pin(self.budget.room());
+                    wait.as_mut().enable();
+                    room = Some(wait);
+                }
+            }
         }
-        taken
+    }
+}
+
+/// Runs a delivery on the socket's task as far as it goes without waiting, and hands the rest
+/// to the lane's task.
+async fn run(lane: &Lane, lease: Lease, delivery: Delivery<Event>) {
+    let mut work = Box::pin(lease.deliver(delivery));
+    let done =
+        std::future::poll_fn(|cx| Poll::Ready(lane.in_span(|| work.as_mut().poll(cx)).is_ready()));
+    if !done.await {
+        lane.hand_over(work);
     }
 }

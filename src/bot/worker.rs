@@ -1,6 +1,6 @@
 //! A channel's worker: runs the handler for the channel's events, one at a time and in order,
 //! and once the channel is subscribed (at start, and again after a reconnect) delivers the
-//! messages the socket could not.
+//! messages the socket could not. Its [`Lane`](crate::bot::lane) decides which task runs it.
 
 mod catch_up;
 mod checkpoint;
@@ -10,7 +10,7 @@ mod seen;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::FutureExt;
 use tokio::sync::{Semaphore, watch};
@@ -19,44 +19,43 @@ use tracing::Instrument;
 
 use crate::bot::commands::Commands;
 use crate::bot::cooldown::StoredCooldowns;
-use crate::bot::queue::Receiver;
 use crate::bot::subscriptions::{ChannelSubscriptions, Event, Kind};
 use crate::bot::{Context, Handler, Module, Verdict};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
-use crate::metrics::{ChannelMetrics, EventKind, Metrics};
-use crate::model::ChatMessage;
+use crate::metrics::{ChannelMetrics, EventKind};
+use crate::model::{ChatMessage, User};
 use crate::socket::Delivery;
 pub(crate) use checkpoint::Checkpoint;
 pub(crate) use follows::Follows;
 pub(crate) use resume_point::ResumePoint;
-use seen::Seen;
+pub(crate) use seen::Seen;
 
 /// One channel's worker.
 pub(crate) struct Worker {
     pub(crate) ctx: Context,
+    /// The bot's own account, one copy for every channel.
+    pub(crate) me: Arc<User>,
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) modules: Arc<[Arc<dyn Module>]>,
     pub(crate) commands: Arc<Commands>,
-    /// How many handlers may run at once across all channels; `None` when there are no more
-    /// channels than that, so that no handler ever waits.
-    pub(crate) running: Option<Arc<Semaphore>>,
     /// How many channels may read back missed messages at once.
     pub(crate) catch_ups: Arc<Semaphore>,
-    /// How long a running handler may take to finish once the bot stops.
-    pub(crate) deadline: Duration,
+    /// Cancelled when the bot stops; a catch-up gives up then.
+    pub(crate) stop: CancellationToken,
     /// Where the first catch-up reads from, and what it replays.
     pub(crate) resume: ResumePoint,
     /// The follows delivered, and where the next catch-up reads them from.
     pub(crate) follows: Follows,
+    /// The recent messages delivered, so that none is delivered twice.
+    pub(crate) seen: Seen,
+    pub(crate) subscription: Subscription,
     pub(crate) checkpoint: Checkpoint,
     pub(crate) cooldowns: StoredCooldowns,
     /// Where the worker reports what it has done, for whoever waits on the bot.
     pub(crate) progress: watch::Sender<Progress>,
     /// What the worker counts for its channel.
     pub(crate) metrics: ChannelMetrics,
-    /// The bot's metrics, for the events queued across channels.
-    pub(crate) bot_metrics: Metrics,
 }
 
 /// How far a bot has come: channels ready, and the newest message handled.
@@ -66,92 +65,25 @@ pub(crate) struct Progress {
     pub(crate) handled: u64,
 }
 
-/// Where a channel's subscriptions stand, and what it has delivered.
-struct Subscription {
+/// Where a channel's subscriptions stand.
+#[derive(Default)]
+pub(crate) struct Subscription {
     /// Which of the channel's subscriptions the current connection has acknowledged.
     acknowledged: [bool; Kind::ALL.len()],
     /// Events that came while some subscriptions were still pending, in order: they wait so
     /// that nothing comes before the channel is ready and caught up.
     held: Vec<Event>,
     ready_before: bool,
-    seen: Seen,
 }
 
 impl Worker {
-    /// Works until the queue ends or `stop` is cancelled; then finishes the current event
-    /// (within the deadline) and leaves the rest.
-    pub(crate) async fn run(
-        mut self,
-        mut queue: Receiver<Delivery<Event>>,
-        stop: CancellationToken,
-    ) {
-        let name = Escaped(&self.ctx.channel().streamer.username).to_string();
-        // Not `name`: the JSON log format names each span with that key.
-        let span = tracing::info_span!("channel", channel = %name);
-        let deadline = self.deadline;
-        let mut state = Subscription {
-            acknowledged: [false; Kind::ALL.len()],
-            held: Vec::new(),
-            ready_before: false,
-            seen: Seen::after(self.resume.after),
-        };
-        async move {
-            // Made once: the loop takes queued events in a batch without waiting, and only an
-            // empty queue or a handler that does not finish at once races these.
-            let stopped = stop.cancelled();
-            let past_deadline = async {
-                stop.cancelled().await;
-                tokio::time::sleep(deadline).await;
-            };
-            tokio::pin!(stopped, past_deadline);
-            loop {
-                let delivery = match queue.try_recv() {
-                    Some(_) if stop.is_cancelled() => break,
-                    Some(delivery) => delivery,
-                    None => {
-                        self.checkpoint.idle(state.seen.newest()).await;
-                        tokio::select! {
-                            biased;
-                            () = &mut stopped => break,
-                            delivery = queue.recv() => match delivery {
-                                Some(delivery) => delivery,
-                                None => break,
-                            },
-                        }
-                    }
-                };
-                if matches!(delivery, Delivery::Event(..)) {
-                    self.bot_metrics.event_dequeued();
-                }
-                let done = self.deliver(delivery, &mut state, &stop);
-                tokio::pin!(done);
-                if (&mut done).now_or_never().is_some() {
-                    continue;
-                }
-                tokio::select! {
-                    () = &mut done => {}
-                    () = &mut past_deadline => {
-                        tracing::warn!("a handler did not finish before the shutdown deadline");
-                        break;
-                    }
-                }
-            }
-            self.checkpoint.write(state.seen.newest()).await;
-            self.cooldowns.saved().await;
-        }
-        .instrument(span)
-        .await;
-    }
-
-    async fn deliver(
-        &mut self,
-        delivery: Delivery<Event>,
-        state: &mut Subscription,
-        stop: &CancellationToken,
-    ) {
+    /// Handles one delivery from the socket. It is borrowed, here and below, so that the
+    /// future it is handled in holds it once rather than once per call.
+    pub(crate) async fn deliver(&mut self, delivery: &Delivery<Event>) {
         match delivery {
-            Delivery::Subscribed(index) => {
+            &Delivery::Subscribed(index) => {
                 let slot = ChannelSubscriptions::owner(index).1 as usize;
+                let state = &mut self.subscription;
                 // One acknowledged again means a new connection, which subscribes them all.
                 if state.acknowledged[slot] {
                     state.acknowledged = [false; Kind::ALL.len()];
@@ -160,44 +92,62 @@ impl Worker {
                 if state.acknowledged.contains(&false) {
                     return;
                 }
-                tracing::debug!(first = !state.ready_before, "every topic subscribed");
-                self.metrics.subscribed();
-                if state.ready_before {
-                    self.call("reconnect", self.handler.on_reconnect(&self.ctx))
-                        .await;
-                } else {
-                    state.ready_before = true;
-                    for module in self.modules.iter() {
-                        self.call("module ready", module.on_ready(&self.ctx)).await;
-                    }
-                    self.call("ready", self.handler.on_ready(&self.ctx)).await;
-                    self.progress.send_modify(|p| p.ready += 1);
-                }
-                self.catch_up(&mut state.seen, stop).await;
-                for event in std::mem::take(&mut state.held) {
-                    self.event(event, &mut state.seen).await;
-                }
+                // Rare and long: kept out of the future every event is delivered in.
+                Box::pin(self.subscribed()).await;
             }
-            Delivery::Event(_, event) if state.acknowledged.contains(&false) => {
-                state.held.push(event);
+            Delivery::Event(_, event) if self.subscription.acknowledged.contains(&false) => {
+                self.subscription.held.push(event.clone());
             }
-            Delivery::Event(_, event) => self.event(event, &mut state.seen).await,
+            Delivery::Event(_, event) => self.event(event).await,
         }
     }
 
-    async fn event(&mut self, event: Event, seen: &mut Seen) {
-        self.metrics.event_received(match &event {
+    /// Every subscription of the channel is acknowledged: it is ready, or back.
+    async fn subscribed(&mut self) {
+        let first = !self.subscription.ready_before;
+        tracing::debug!(first, "every topic subscribed");
+        self.metrics.subscribed();
+        if first {
+            self.subscription.ready_before = true;
+            for module in self.modules.iter() {
+                self.call("module ready", module.on_ready(&self.ctx)).await;
+            }
+            self.call("ready", self.handler.on_ready(&self.ctx)).await;
+            self.progress.send_modify(|p| p.ready += 1);
+        } else {
+            self.call("reconnect", self.handler.on_reconnect(&self.ctx))
+                .await;
+        }
+        self.catch_up().await;
+        for event in std::mem::take(&mut self.subscription.held) {
+            self.event(&event).await;
+        }
+    }
+
+    /// Writes the checkpoint if one is due; called when the channel falls idle.
+    pub(crate) async fn idle(&mut self) {
+        self.checkpoint.idle(self.seen.newest()).await;
+    }
+
+    /// The bot stopped: writes the checkpoint and the cooldowns' last change.
+    pub(crate) async fn finish(&mut self) {
+        self.checkpoint.write(self.seen.newest()).await;
+        self.cooldowns.saved().await;
+    }
+
+    async fn event(&mut self, event: &Event) {
+        self.metrics.event_received(match event {
             Event::Chat(_) => EventKind::Chat,
             Event::Follow(_) => EventKind::Follow,
             Event::ChannelUpdate(_) => EventKind::ChannelUpdate,
         });
         match event {
-            Event::Chat(message) => self.message(message, seen).await,
-            Event::Follow(follow) => self.follow(follow).await,
+            Event::Chat(message) => self.message(message).await,
+            Event::Follow(follow) => Box::pin(self.follow(follow.clone())).await,
             Event::ChannelUpdate(update) => {
                 self.call(
                     "channel update",
-                    self.handler.on_channel_update(&self.ctx, &update),
+                    self.handler.on_channel_update(&self.ctx, update),
                 )
                 .await;
             }
@@ -205,16 +155,16 @@ impl Worker {
     }
 
     /// Hands a message to the handler and the commands, once, unless the bot wrote it.
-    async fn message(&mut self, message: ChatMessage, seen: &mut Seen) {
-        if !seen.first_sight(&message) || !self.checkpoint.fresh(&message) {
+    async fn message(&mut self, message: &ChatMessage) {
+        if !self.seen.first_sight(message) || !self.checkpoint.fresh(message) {
             return;
         }
-        if message.author.id != self.ctx.me().id {
+        if message.author.id != self.me.id {
             if tracing::enabled!(tracing::Level::DEBUG) {
                 let span = tracing::debug_span!("message", id = %Escaped(&message.id));
-                self.handle_message(&message).instrument(span).await;
+                self.handle_message(message).instrument(span).await;
             } else {
-                self.handle_message(&message).await;
+                self.handle_message(message).await;
             }
         }
         // Only dev mode watches; without a watcher, skip the lock on every message.
@@ -227,7 +177,10 @@ impl Worker {
                 newer
             });
         }
-        self.checkpoint.handled(seen.newest()).await;
+        if self.checkpoint.handled() {
+            // Rare: kept out of the future every message is handled in.
+            Box::pin(self.idle()).await;
+        }
     }
 
     async fn handle_message(&mut self, message: &ChatMessage) {
@@ -257,12 +210,8 @@ impl Worker {
         }
     }
 
-    /// Runs one handler method, with a permit where handlers share them, catching its panic.
+    /// Runs one handler method, catching its panic.
     async fn call(&self, what: &'static str, method: impl Future<Output = Result<()>>) {
-        let _permit = match &self.running {
-            Some(running) => running.acquire().await.ok(),
-            None => None,
-        };
         // Reading the clock costs on every event; only kept metrics pay it.
         let started = self.metrics.is_enabled().then(Instant::now);
         let outcome = AssertUnwindSafe(method).catch_unwind().await;

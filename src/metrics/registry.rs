@@ -81,7 +81,7 @@ impl Instruments {
         let events_queued = gauge(
             &mut registry,
             "events_queued",
-            "Events received and not yet handled, across all channels",
+            "Events waiting in the channels' queues behind a handler still running, across all channels",
         );
         let socket_connected = gauge(
             &mut registry,

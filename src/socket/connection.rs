@@ -223,9 +223,12 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         // Set while delivery waited on a slow bot: heartbeat replies went unread meanwhile.
         let mut stalled = false;
+        // Made once: the loop races it for every frame.
+        let stopped = self.stop.cancelled();
+        tokio::pin!(stopped);
         let ended = loop {
             let message = tokio::select! {
-                _ = self.stop.cancelled() => {
+                () = &mut stopped => {
                     send(self.session.leave());
                     let _ = tx.send(Message::Close(None));
                     break Ended::Stopped;

@@ -7,6 +7,7 @@
 //! pass that reads its frame.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -75,9 +76,15 @@ enum Pending {
     Leave,
 }
 
-/// Subscription ids, hashed with a fast non-cryptographic hash: they come from the server,
-/// which could only slow down its own pushes by choosing colliding ids.
-type Live = HashMap<Box<str>, usize, foldhash::fast::FixedState>;
+/// Subscription indexes by the hash of their ids, so that a push is routed without comparing
+/// its id's hundred bytes against a stored copy. Two of the bot's own ids sharing a 64-bit hash
+/// is too unlikely to plan for, and a server that forged one could as well push to the other id.
+type Live = HashMap<u64, usize, foldhash::fast::FixedState>;
+
+/// The key of a subscription id in [`Live`].
+fn id_hash(id: &str) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(id)
+}
 
 /// The state of one connection.
 pub(crate) struct Session<S> {
@@ -194,7 +201,7 @@ impl<S: Subscriptions> Session<S> {
     pub(crate) fn receive(&mut self, text: &str) -> Result<Received<S::Event>, SessionError> {
         let (live, subscriptions) = (&self.live, &*self.subscriptions);
         let claim = |topic: &str, event: &str| {
-            let index = *live.get(topic)?;
+            let index = *live.get(&id_hash(topic))?;
             (event == frame::SUBSCRIPTION_DATA).then_some(PushSeed {
                 subscriptions,
                 index,
@@ -263,7 +270,7 @@ impl<S: Subscriptions> Session<S> {
                 }
                 let ack: Subscribed<'_> = serde_json::from_str(reply.response.get())
                     .map_err(|e| SessionError::Malformed(e.to_string()))?;
-                self.live.insert(ack.subscription_id.into(), index);
+                self.live.insert(id_hash(ack.subscription_id), index);
                 Ok(Received::Deliver(Delivery::Subscribed(index)))
             }
             (Pending::Join, ReplyStatus::Error) => Err(SessionError::Refused(format!(

@@ -4,12 +4,9 @@
 
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
-
 use crate::api::queries::{RecentChatMessages, recent_chat_messages};
 use crate::backoff::Backoff;
 use crate::bot::worker::Worker;
-use crate::bot::worker::seen::Seen;
 use crate::error::{Error, Result};
 use crate::model::ChatMessage;
 
@@ -30,15 +27,16 @@ struct Missed {
 
 impl Worker {
     /// Delivers the messages and follows missed since the last ones seen, in the order they
-    /// happened. Returns early only when `stop` is cancelled.
-    pub(super) async fn catch_up(&mut self, seen: &mut Seen, stop: &CancellationToken) {
+    /// happened. Returns early only when the bot stops.
+    pub(super) async fn catch_up(&mut self) {
+        let stop = self.stop.clone();
         let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
         let (missed, follows) = loop {
             // Channels take turns, so that many reconnecting at once do not send as many
             // queries in the same instant.
             let attempt = async {
                 let _turn = self.catch_ups.acquire().await;
-                let missed = self.missed_messages(seen).await?;
+                let missed = self.missed_messages().await?;
                 Ok::<_, Error>((missed, self.missed_follows().await?))
             };
             let attempt = tokio::select! {
@@ -59,10 +57,10 @@ impl Worker {
         };
         if missed.new_history {
             tracing::warn!(
-                newest = seen.newest(),
+                newest = self.seen.newest(),
                 "the channel's ids went backwards; the instance has a new history (restarted or restored), read back by time"
             );
-            seen.start_new_history();
+            self.seen.start_new_history();
         }
         self.metrics
             .caught_up(missed.messages.len() as u64, missed.lost);
@@ -77,7 +75,7 @@ impl Worker {
                 self.follow(follow).await;
             }
             message.replayed = message.seq().is_some_and(|seq| seq <= replay_until);
-            self.message(message, seen).await;
+            self.message(&message).await;
         }
         for follow in follows {
             self.follow(follow).await;
@@ -88,7 +86,8 @@ impl Worker {
     /// The channel's messages the bot has not seen, oldest first, read back page by page
     /// from the newest: those after the newest id seen or, in a new history, those sent since
     /// the newest message seen.
-    async fn missed_messages(&self, seen: &Seen) -> Result<Missed> {
+    async fn missed_messages(&self) -> Result<Missed> {
+        let seen = &self.seen;
         let (newest, newest_at) = (seen.newest(), seen.newest_at());
         let mut missed = Vec::new();
         let mut new_history = None;
