@@ -206,6 +206,7 @@ impl Config {
     /// # Errors
     /// [`Error::Config`] naming the first wrong key, or a section of `text` that is not the
     /// toolkit's.
+    #[cfg(any(test, feature = "sim"))]
     pub(crate) fn with_toolkit_toml(self, text: &str) -> Result<Config> {
         let mut table: Table = text.parse().map_err(|e| syntax_error(text, &e))?;
         let toolkit = toolkit::take(&mut table)?;
