@@ -56,18 +56,8 @@ impl Bot {
             }
             Err(e) => return Err(e),
         };
-        let message = found
-            .chat_messages
-            .and_then(|page| page.edges)
-            .and_then(|edges| {
-                edges
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.node)
-                    .next_back()
-            })
-            .and_then(|node| node.id.parse().ok())
-            .unwrap_or(0);
+        let edges = found.chat_messages.and_then(|page| page.edges);
+        let message = last_id(edges, |e| e.node, |node| &node.id);
         let channel = Channel {
             id: found.id.ok_or_else(missing)?,
             streamer: User {
@@ -88,19 +78,25 @@ impl Bot {
             before: None,
         };
         let page = self.api.run::<RecentFollowers>(variables).await?;
-        Ok(page
-            .followers
-            .and_then(|page| page.edges)
-            .and_then(|edges| {
-                edges
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.node)
-                    .next_back()
-            })
-            .and_then(|node| node.id.parse().ok())
-            .unwrap_or(0))
+        let edges = page.followers.and_then(|page| page.edges);
+        Ok(last_id(edges, |e| e.node, |node| &node.id))
     }
+}
+
+/// The numeric id of the last node of a page's edges; 0 when there is none.
+fn last_id<E, N>(
+    edges: Option<Vec<Option<E>>>,
+    node: impl Fn(E) -> Option<N>,
+    id: impl Fn(&N) -> &str,
+) -> u64 {
+    edges
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(node)
+        .next_back()
+        .and_then(|last| id(&last).parse().ok())
+        .unwrap_or(0)
 }
 
 /// Says that the bot stopped while starting, before `what`.
