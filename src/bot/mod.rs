@@ -16,6 +16,7 @@ mod lane;
 mod module;
 mod router;
 mod sender;
+mod setup;
 pub(crate) mod split;
 mod start;
 mod subscriptions;
@@ -46,7 +47,6 @@ use router::Router;
 use start::{reachable, stopped_before};
 use subscriptions::ChannelSubscriptions;
 pub(crate) use worker::Progress;
-use worker::Worker;
 
 /// How many events wait for one channel's worker before the socket pauses.
 const CHANNEL_QUEUE: usize = 256;
@@ -178,58 +178,23 @@ impl Bot {
         let Some(resolved) = stop.run_until_cancelled(resolving).await.transpose()? else {
             return stopped_before("the channels were found");
         };
-        let flush = CancellationToken::new();
-        let catch_ups = Arc::new(Semaphore::new(CONCURRENT_CATCH_UPS));
         let budget = Arc::new(lane::Budget::new(self.queued_events));
-        let shared = context::Shared {
-            api: self.api.clone(),
-            commands: Arc::clone(&self.commands),
-            clock: self.clock.clone(),
-            stop: stop.clone(),
+        let common = setup::Common {
+            me: Arc::new(me),
+            catch_ups: Arc::new(Semaphore::new(CONCURRENT_CATCH_UPS)),
+            shared: context::Shared {
+                api: self.api.clone(),
+                commands: Arc::clone(&self.commands),
+                clock: self.clock.clone(),
+                stop: stop.clone(),
+            },
+            flush: CancellationToken::new(),
         };
         let subscriptions = ChannelSubscriptions::new(resolved.iter().map(|(channel, _)| channel));
         let (mut lanes, mut lane_tasks, mut senders) = (Vec::new(), Vec::new(), Vec::new());
-        let me_shared = Arc::new(me.clone());
-        for (index, (channel, newest)) in resolved.into_iter().enumerate() {
-            let channel_metrics = self.metrics.channel(index);
-            let limits = &self.config.sending;
-            let rate = sender::RateLimit::new(limits.per_second, limits.burst, self.clock.clone());
-            let (outbox, sending) = sender::spawn(
-                self.api.clone(),
-                channel.id.clone(),
-                rate,
-                flush.clone(),
-                channel_metrics.clone(),
-            );
-            let channel_state = state.channel(&channel.id);
-            let resume = worker::ResumePoint::read(&channel_state, newest.message).await?;
-            let follows = worker::ResumePoint::read_follows(&channel_state, newest.follow).await?;
-            let checkpoint = worker::Checkpoint::new(
-                channel_state.clone(),
-                self.config.resume.clone(),
-                follows.after,
-            );
-            let cooldowns =
-                cooldown::StoredCooldowns::load(channel_state.clone(), self.clock.now()).await;
-            let name = Escaped(&channel.streamer.username).to_string();
-            let ctx = Context::new(channel, me.clone(), outbox, channel_state, shared.clone());
-            let worker = Worker {
-                ctx,
-                me: Arc::clone(&me_shared),
-                handler: Arc::clone(&self.handler),
-                modules: Arc::clone(&self.modules),
-                commands: Arc::clone(&self.commands),
-                catch_ups: Arc::clone(&catch_ups),
-                stop: stop.clone(),
-                seen: worker::Seen::after(resume.after),
-                resume,
-                follows: worker::Follows::from(follows),
-                subscription: worker::Subscription::default(),
-                checkpoint,
-                cooldowns,
-                progress: self.progress.clone(),
-                metrics: channel_metrics,
-            };
+        for (index, found) in resolved.into_iter().enumerate() {
+            let name = Escaped(&found.0.streamer.username).to_string();
+            let (worker, sending) = self.worker(index, found, &state, &common).await?;
             // Not `name`: the JSON log format names each span with that key.
             let span = tracing::info_span!("channel", channel = %name);
             let lane = lane::Lane::new(worker, CHANNEL_QUEUE, span);
@@ -268,7 +233,7 @@ impl Bot {
         }
         // Only now is no delivery running anywhere: the workers write their last state.
         join_all(lanes.into_iter().map(|lane| lane.close(self.deadline))).await;
-        flush.cancel();
+        common.flush.cancel();
         let sent = tokio::time::timeout_at(flush_until, join_all(senders.iter_mut())).await;
         if sent.is_err() {
             senders.iter().for_each(tokio::task::JoinHandle::abort);
