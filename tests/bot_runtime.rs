@@ -376,3 +376,17 @@ async fn a_channel_waiting_on_its_handler_holds_back_only_its_own_events() {
     );
     bot.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_checkpoint_interval_of_zero_is_a_bot_that_runs() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let mut config = common::config(&sim, &["streamer"]);
+    config.resume.checkpoint = Duration::ZERO;
+    let mut bot = common::start_bot_with(&sim, config, |b| b).await;
+    for i in 0..3 {
+        post_chat(&sim, &channel_id, "viewer", &format!("m{i}")).await;
+    }
+    assert_eq!(bot.messages(3).await, ["m0", "m1", "m2"]);
+    bot.stop().await.unwrap();
+}

@@ -229,7 +229,9 @@ impl Bot {
         stop.cancel();
         let flush_until = tokio::time::Instant::now() + FLUSH_LIMIT;
         for task in lane_tasks {
-            let _ = task.await;
+            if let Err(failed) = task.await {
+                tracing::error!(error = %failed, "a channel's lane task failed");
+            }
         }
         // Only now is no delivery running anywhere: the workers write their last state.
         join_all(lanes.into_iter().map(|lane| lane.close(self.deadline))).await;

@@ -14,6 +14,9 @@ use crate::bot::lane::{Budget, Lane, Next};
 use crate::metrics::Metrics;
 use crate::socket::Delivery;
 
+/// The shortest time between a quiet channel's looks at its checkpoint.
+const MIN_IDLE_EVERY: Duration = Duration::from_millis(50);
+
 /// How a lane's task ends.
 pub(crate) struct Shutdown {
     /// Cancelled when the bot stops.
@@ -46,6 +49,8 @@ impl Lane {
                 tokio::time::sleep(deadline).await;
             };
             tokio::pin!(stopped, past_deadline);
+            // A checkpoint interval of 0 (write at every chance) still needs a period to tick.
+            let idle_every = idle_every.max(MIN_IDLE_EVERY);
             let start = tokio::time::Instant::now() + idle_every;
             let mut idle = tokio::time::interval_at(start, idle_every);
             idle.set_missed_tick_behavior(MissedTickBehavior::Delay);
