@@ -26,7 +26,8 @@ pub struct Context {
 
 struct Inner {
     channel: Channel,
-    me: User,
+    /// One copy for every channel.
+    me: Arc<User>,
     outbox: Outbox,
     state: ScopedState,
     bot: Shared,
@@ -54,7 +55,7 @@ impl std::fmt::Debug for Context {
 impl Context {
     pub(crate) fn new(
         channel: Channel,
-        me: User,
+        me: Arc<User>,
         outbox: Outbox,
         state: ScopedState,
         bot: Shared,

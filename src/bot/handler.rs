@@ -12,6 +12,10 @@ use crate::model::{ChannelUpdate, ChatMessage, Follow};
 /// Events of one channel arrive in order, one at a time; channels run concurrently. An error
 /// returned from a method, or a panic inside it, goes to [`Handler::on_error`] and the bot
 /// keeps running.
+///
+/// A method runs on the task that reads the socket until it first waits, so one that blocks
+/// its thread (long computation with no `.await`) holds up every channel: hand such work to
+/// [`tokio::task::spawn_blocking`].
 #[async_trait]
 pub trait Handler: Send + Sync + 'static {
     /// The bot is in the channel and listening.

@@ -53,16 +53,14 @@ impl Bot {
         );
         let cooldowns =
             cooldown::StoredCooldowns::load(channel_state.clone(), self.clock.now()).await;
-        let me = User::clone(&common.me);
+        let me = Arc::clone(&common.me);
         let ctx = Context::new(channel, me, outbox, channel_state, common.shared.clone());
         let worker = Worker {
             ctx,
-            me: Arc::clone(&common.me),
             handler: Arc::clone(&self.handler),
             modules: Arc::clone(&self.modules),
             commands: Arc::clone(&self.commands),
             catch_ups: Arc::clone(&common.catch_ups),
-            stop: common.shared.stop.clone(),
             seen: worker::Seen::after(resume.after),
             resume,
             follows: worker::Follows::from(follows),

@@ -14,7 +14,6 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 use tokio::sync::{Semaphore, watch};
-use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::bot::commands::Commands;
@@ -24,7 +23,7 @@ use crate::bot::{Context, Handler, Module, Verdict};
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
 use crate::metrics::{ChannelMetrics, EventKind};
-use crate::model::{ChatMessage, User};
+use crate::model::ChatMessage;
 use crate::socket::Delivery;
 pub(crate) use checkpoint::Checkpoint;
 pub(crate) use follows::Follows;
@@ -34,15 +33,11 @@ pub(crate) use seen::Seen;
 /// One channel's worker.
 pub(crate) struct Worker {
     pub(crate) ctx: Context,
-    /// The bot's own account, one copy for every channel.
-    pub(crate) me: Arc<User>,
     pub(crate) handler: Arc<dyn Handler>,
     pub(crate) modules: Arc<[Arc<dyn Module>]>,
     pub(crate) commands: Arc<Commands>,
     /// How many channels may read back missed messages at once.
     pub(crate) catch_ups: Arc<Semaphore>,
-    /// Cancelled when the bot stops; a catch-up gives up then.
-    pub(crate) stop: CancellationToken,
     /// Where the first catch-up reads from, and what it replays.
     pub(crate) resume: ResumePoint,
     /// The follows delivered, and where the next catch-up reads them from.
@@ -159,7 +154,7 @@ impl Worker {
         if !self.seen.first_sight(message) || !self.checkpoint.fresh(message) {
             return;
         }
-        if message.author.id != self.me.id {
+        if message.author.id != self.ctx.me().id {
             if tracing::enabled!(tracing::Level::DEBUG) {
                 let span = tracing::debug_span!("message", id = %Escaped(&message.id));
                 self.handle_message(message).instrument(span).await;

@@ -31,9 +31,9 @@ impl Budget {
             .is_ok()
     }
 
-    /// Gives back room for `count` deliveries, and wakes the socket if it waits for room.
-    pub(crate) fn give_back(&self, count: usize) {
-        self.queued.fetch_sub(count, Ordering::AcqRel);
+    /// Gives back the room of one delivery, and wakes the socket if it waits for room.
+    pub(crate) fn give_back(&self) {
+        self.queued.fetch_sub(1, Ordering::AcqRel);
         self.room.notify_one();
     }
 
@@ -56,7 +56,7 @@ mod tests {
         let mut room = std::pin::pin!(budget.room());
         room.as_mut().enable();
         assert!(futures_util::poll!(room.as_mut()).is_pending());
-        budget.give_back(1);
+        budget.give_back();
         assert!(futures_util::poll!(room.as_mut()).is_ready());
         assert!(budget.take(), "the room given back is there to take");
         assert!(!budget.take());

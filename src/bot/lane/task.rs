@@ -76,7 +76,7 @@ impl Lane {
                             while !stop.is_cancelled()
                                 && let Some(delivery) = self.pop()
                             {
-                                budget.give_back(1);
+                                budget.give_back();
                                 if matches!(delivery, Delivery::Event(..)) {
                                     metrics.event_dequeued();
                                 }

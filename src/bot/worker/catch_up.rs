@@ -29,7 +29,7 @@ impl Worker {
     /// Delivers the messages and follows missed since the last ones seen, in the order they
     /// happened. Returns early only when the bot stops.
     pub(super) async fn catch_up(&mut self) {
-        let stop = self.stop.clone();
+        let ctx = self.ctx.clone();
         let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
         let (missed, follows) = loop {
             // Channels take turns, so that many reconnecting at once do not send as many
@@ -40,7 +40,7 @@ impl Worker {
                 Ok::<_, Error>((missed, self.missed_follows().await?))
             };
             let attempt = tokio::select! {
-                _ = stop.cancelled() => return,
+                () = ctx.stopped() => return,
                 attempt = attempt => attempt,
             };
             match attempt {
@@ -49,7 +49,7 @@ impl Worker {
                     let delay = backoff.next_delay();
                     tracing::warn!(%error, retry_in = ?delay, "cannot read the missed messages and follows yet; new ones wait");
                     tokio::select! {
-                        _ = stop.cancelled() => return,
+                        () = ctx.stopped() => return,
                         () = tokio::time::sleep(delay) => {}
                     }
                 }
