@@ -6,7 +6,7 @@
 //! start-up queries and its catch-up reads with canned JSON.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
@@ -19,7 +19,8 @@ use tokio::sync::Notify;
 
 use crate::flood::{Flood, channel_name};
 use crate::helper::{self, Helper};
-use crate::measure::{Mark, Memory, Throughput, current_thread_runtime};
+use crate::measure::{Memory, Throughput, current_thread_runtime};
+use crate::turns::{Schedule, Seat};
 
 /// The helper role that runs the burst.
 pub(crate) const BURST_ROLE: &str = "burst";
@@ -132,13 +133,11 @@ async fn run_bot(
         .expect("the bot's run");
 }
 
-/// Counts messages; marks the end of the warm-up and the last one.
+/// Counts messages, and tells the bot's seat at the end of the warm-up and of each turn.
 struct Counter {
     handled: AtomicU64,
-    warmup: u64,
-    events: u64,
-    start: OnceLock<Mark>,
-    end: OnceLock<Mark>,
+    schedule: Schedule,
+    seat: Mutex<Seat>,
     done: Notify,
 }
 
@@ -149,38 +148,39 @@ impl Handler for Counting {
     async fn on_message(&self, _: &Context, _: &ChatMessage) -> glimbot::Result<()> {
         let counter = &self.0;
         let handled = counter.handled.fetch_add(1, Ordering::Relaxed) + 1;
-        if handled == counter.warmup {
-            let _ = counter.start.set(Mark::now());
-        }
-        if handled == counter.events {
-            let _ = counter.end.set(Mark::now());
+        // Waiting for its turn here blocks the bot's only thread: it stops whole.
+        if counter.schedule.is_mark(handled) && counter.seat().counted(handled) {
             counter.done.notify_one();
         }
         Ok(())
     }
 }
 
-/// Events per second and CPU per event of a bot with a no-op handler, after `warmup` events.
-pub(crate) fn throughput(flood: &Flood, warmup: u64, setup: Setup) -> Throughput {
+impl Counter {
+    fn seat(&self) -> MutexGuard<'_, Seat> {
+        self.seat.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Events per second and CPU per event of a bot with a no-op handler, in its turns at `seat`.
+pub(crate) fn throughput(flood: &Flood, setup: Setup, seat: Seat) -> Throughput {
     let spec = flood.spec();
+    let schedule = seat.schedule();
+    assert_eq!(
+        schedule.events, spec.events,
+        "a schedule for the flood's events"
+    );
     let counter = Arc::new(Counter {
         handled: AtomicU64::new(0),
-        warmup,
-        events: spec.events,
-        start: OnceLock::new(),
-        end: OnceLock::new(),
+        schedule,
+        seat: Mutex::new(seat),
         done: Notify::new(),
     });
     let handler = Counting(Arc::clone(&counter));
     let base_url = flood.base_url();
     let bot = run_bot(&base_url, spec.channels, setup, handler, &counter.done);
     current_thread_runtime().block_on(bot);
-    let (start, end) = (counter.start.get(), counter.end.get());
-    Throughput::between(
-        *start.expect("the warm-up mark"),
-        *end.expect("the last mark"),
-        spec.events - warmup,
-    )
+    counter.seat().timed()
 }
 
 /// What a burst run saw.

@@ -3,7 +3,8 @@
 //! latency, cold start and memory against the emulator, and the CPU the chat filters add per
 //! message. Results go to stdout, `target/bench-results.json` and `BENCHMARKS.md`, whose notes
 //! say how each figure is made. `cargo bench --bench glimbot -- filters` measures the filters
-//! alone and prints their figures, leaving the files as they were.
+//! alone and prints their figures, and `-- throughput` the throughput rounds and the channel
+//! sweep, leaving the files as they were.
 //!
 //! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
 //! whose start-up time or memory must be a process's own.
@@ -18,17 +19,25 @@ mod measure;
 mod readers;
 mod report;
 mod startup;
+mod turns;
 
 use flood::{Flood, Spec};
 use inbound::Setup;
 use measure::{Throughput, percentile};
 use report::{Figure, Report};
+use turns::{Client, Schedule, take_turns};
 
 /// The argument that runs the filters' figures alone.
 const FILTERS_ONLY: &str = "filters";
+/// The argument that runs the throughput rounds and the channel sweep alone.
+const THROUGHPUT_ONLY: &str = "throughput";
 /// Events per throughput run, of which the first `WARMUP` are not timed.
 const EVENTS: u64 = 1_100_000;
 const WARMUP: u64 = 100_000;
+const SCHEDULE: Schedule = Schedule {
+    warmup: WARMUP,
+    events: EVENTS,
+};
 /// Runs of the fast figures, and of the slow ones (burst, channel sweep, memory, latency).
 const RUNS: usize = 5;
 const SLOW_RUNS: usize = 3;
@@ -70,6 +79,10 @@ fn main() {
         Report::new(source, flood::push_bytes(), &background, filters::measure()).print();
         return;
     }
+    if args.iter().any(|arg| arg == THROUGHPUT_ONLY) {
+        Report::new(source, flood::push_bytes(), &background, throughput()).print();
+        return;
+    }
     let mut figures = throughput();
     figures.extend(burst());
     figures.extend(against_emulator());
@@ -92,17 +105,25 @@ fn throughput() -> Vec<Figure> {
         channels: 1,
         events: EVENTS,
     });
-    let (mut socket, mut floor, mut value) = (vec![], vec![], vec![]);
-    let (mut bot, mut with_metrics, mut with_checkpoints) = (vec![], vec![], vec![]);
-    for run in 1..=RUNS {
-        progress(&format!("throughput, run {run} of {RUNS}"));
-        socket.push(readers::measure(&flood, readers::socket_only, WARMUP));
-        floor.push(readers::measure(&flood, readers::typed, WARMUP));
-        value.push(readers::measure(&flood, readers::value, WARMUP));
-        bot.push(inbound::throughput(&flood, WARMUP, Setup::Plain));
-        with_metrics.push(inbound::throughput(&flood, WARMUP, Setup::Metrics));
-        with_checkpoints.push(inbound::throughput(&flood, WARMUP, Setup::Checkpoints));
-    }
+    let flood = &flood;
+    let rounds: Vec<[Throughput; 6]> = (1..=RUNS)
+        .map(|run| {
+            progress(&format!("throughput, round {run} of {RUNS}"));
+            take_turns(
+                SCHEDULE,
+                [
+                    Box::new(|seat| readers::measure(flood, readers::socket_only, seat)),
+                    Box::new(|seat| readers::measure(flood, readers::typed, seat)),
+                    Box::new(|seat| readers::measure(flood, readers::value, seat)),
+                    Box::new(|seat| inbound::throughput(flood, Setup::Plain, seat)),
+                    Box::new(|seat| inbound::throughput(flood, Setup::Metrics, seat)),
+                    Box::new(|seat| inbound::throughput(flood, Setup::Checkpoints, seat)),
+                ],
+            )
+        })
+        .collect();
+    let client = |index: usize| rounds.iter().map(|round| round[index]).collect::<Vec<_>>();
+    let [socket, floor, value, bot, with_metrics, with_checkpoints] = std::array::from_fn(client);
     let rate = |runs: &[Throughput]| runs.iter().map(Throughput::per_second).collect();
     let cpu = |runs: &[Throughput]| runs.iter().map(Throughput::cpu_us_per_event).collect();
     let floor_rate = Figure::new("Floor: typed bare reader, rate", "events/s", rate(&floor));
@@ -179,21 +200,22 @@ fn throughput() -> Vec<Figure> {
 /// The bot's CPU per event with the flood spread round-robin over more channels, in rounds
 /// that also measure one channel, so that "flat" compares runs of the same round.
 fn channel_sweep(floor_cpu: &Figure) -> Vec<Figure> {
-    let floods: Vec<(usize, Flood)> = CHANNEL_SWEEP
-        .into_iter()
-        .map(|channels| {
-            let spec = Spec {
-                channels,
-                events: EVENTS,
-            };
-            (channels, Flood::start(spec))
-        })
-        .collect();
+    let floods = CHANNEL_SWEEP.map(|channels| {
+        let spec = Spec {
+            channels,
+            events: EVENTS,
+        };
+        (channels, Flood::start(spec))
+    });
     let mut runs = vec![Vec::new(); floods.len()];
     for round in 1..=SLOW_RUNS {
         progress(&format!("channel sweep, round {round} of {SLOW_RUNS}"));
-        for ((_, flood), runs) in floods.iter().zip(&mut runs) {
-            runs.push(inbound::throughput(flood, WARMUP, Setup::Plain).cpu_us_per_event());
+        let clients = floods.each_ref().map(|(_, flood)| -> Client<'_> {
+            Box::new(move |seat| inbound::throughput(flood, Setup::Plain, seat))
+        });
+        let measured = take_turns(SCHEDULE, clients);
+        for (runs, measured) in runs.iter_mut().zip(measured) {
+            runs.push(measured.cpu_us_per_event());
         }
     }
     let mut figures = floods.iter().zip(runs).map(|((channels, _), runs)| {

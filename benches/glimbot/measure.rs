@@ -3,13 +3,12 @@
 use std::time::{Duration, Instant};
 
 /// Linux reports CPU times in /proc in ticks of 1/USER_HZ s, and USER_HZ is 100 on every
-/// mainstream kernel. Windows are ≥ 1 s, so a tick is ≤ 1% of one.
+/// mainstream kernel; only the background load, over the whole run, is read in ticks.
 const TICKS_PER_SECOND: f64 = 100.0;
 
-/// The CPU time (user + system) this process has used, from /proc/self/stat.
+/// The CPU time (user + system) this process has used, to the nanosecond.
 pub(crate) fn cpu_time() -> Duration {
-    let [utime, stime, ..] = own_ticks();
-    ticks(utime + stime)
+    cpu_time::ProcessTime::now().as_duration()
 }
 
 /// utime, stime, cutime and cstime of this process, from /proc/self/stat; the last two count
@@ -85,7 +84,7 @@ impl Mark {
 }
 
 /// How fast a client went through `events` between two marks, and what it cost.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Throughput {
     events: u64,
     wall: Duration,
@@ -98,6 +97,15 @@ impl Throughput {
             events,
             wall: end.at - start.at,
             cpu: end.cpu - start.cpu,
+        }
+    }
+
+    /// Both spans of time together, as if they were one.
+    pub(crate) fn and(self, other: Self) -> Self {
+        Self {
+            events: self.events + other.events,
+            wall: self.wall + other.wall,
+            cpu: self.cpu + other.cpu,
         }
     }
 

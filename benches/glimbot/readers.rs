@@ -13,12 +13,13 @@ use serde::de;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::flood::{Flood, TOPICS_PER_CHANNEL, subscription_id};
-use crate::measure::{Mark, Throughput, current_thread_runtime};
+use crate::measure::{Throughput, current_thread_runtime};
+use crate::turns::Seat;
 
 /// How a reader handles one text frame; true when it was an event.
 pub(crate) type Decode = fn(&str, &Topics) -> bool;
-/// Subscription ids to topic indexes.
-pub(crate) type Topics = HashMap<String, usize>;
+/// Subscription ids to topic indexes, with the bot's fast hash.
+pub(crate) type Topics = HashMap<String, usize, foldhash::fast::FixedState>;
 
 /// Counts frames, decodes nothing.
 pub(crate) fn socket_only(_: &str, _: &Topics) -> bool {
@@ -26,8 +27,9 @@ pub(crate) fn socket_only(_: &str, _: &Topics) -> bool {
 }
 
 /// The floor: the fastest typed reader, in one pass. A serde visitor walks
-/// `[join_ref, ref, topic, event, payload]`, looks the topic up once it has it, and decodes the
-/// payload of a known subscription straight into borrowed structs; nothing is read twice.
+/// `[join_ref, ref, topic, event, payload]`, looks the topic up once it has it (hashed with
+/// foldhash, as the bot does), and decodes the payload of a known subscription straight into
+/// borrowed structs; nothing is read twice.
 pub(crate) fn typed(text: &str, topics: &Topics) -> bool {
     let mut de = serde_json::Deserializer::from_str(text);
     match de::Deserializer::deserialize_seq(&mut de, OnePass { topics }) {
@@ -141,9 +143,14 @@ mod payload {
     }
 }
 
-/// Reads the flood with `decode`, timing the events after the first `warmup`.
-pub(crate) fn measure(flood: &Flood, decode: Decode, warmup: u64) -> Throughput {
+/// Reads the flood with `decode` in its turns at `seat`.
+pub(crate) fn measure(flood: &Flood, decode: Decode, mut seat: Seat) -> Throughput {
     let spec = flood.spec();
+    let schedule = seat.schedule();
+    assert_eq!(
+        schedule.events, spec.events,
+        "a schedule for the flood's events"
+    );
     let topics: Topics = (0..spec.channels * TOPICS_PER_CHANNEL)
         .map(|topic| (subscription_id(topic), topic))
         .collect();
@@ -151,7 +158,7 @@ pub(crate) fn measure(flood: &Flood, decode: Decode, warmup: u64) -> Throughput 
         let (mut socket, _) = tokio_tungstenite::connect_async(flood.socket_url())
             .await
             .expect("connecting to the flood");
-        let (mut counted, mut start) = (0, None);
+        let mut counted = 0;
         while let Some(message) = socket.next().await {
             let Message::Text(text) = message.expect("reading the flood") else {
                 continue;
@@ -160,12 +167,8 @@ pub(crate) fn measure(flood: &Flood, decode: Decode, warmup: u64) -> Throughput 
                 continue;
             }
             counted += 1;
-            if counted == warmup {
-                start = Some(Mark::now());
-            }
-            if counted == spec.events {
-                let start = start.expect("more events than the warm-up");
-                return Throughput::between(start, Mark::now(), spec.events - warmup);
+            if schedule.is_mark(counted) && seat.counted(counted) {
+                return seat.timed();
             }
         }
         panic!("the flood ended after {counted} events");

@@ -16,30 +16,35 @@ const METHOD: &str = "\
 - **Flood**: a helper process (the bench binary with a hidden `--role flood`) answers the bot's \
 start-up GraphQL queries with canned JSON, accepts the WebSocket upgrade, replies to the join and \
 the subscriptions, then writes `subscription:data` frames of chat messages (ids 1, 2, 3, …) \
-pre-framed and concatenated into 256 KiB buffers. The flood is pinned to CPU 1 and the client to \
-CPU 0 (`taskset`), so the client's CPU is measured alone (utime + stime of the bench process from \
-/proc/self/stat) and the kernel cannot stack both on one core for part of a run.
-- **Throughput**: events/s and CPU per event over the last 1,000,000 of 1,100,000 events (the \
-first 100,000 warm up and let every channel finish its start-up catch-up). Every client is on a \
-current-thread tokio runtime. The readers and the bot run in rounds (socket only, floor, Value, \
-Bot, Bot with metrics on, Bot with checkpoints), and this machine speeds up and slows down from one round to the next by up to 1.5×, all \
-clients alike; so where a figure was measured in the same rounds as the floor, its \
+pre-framed and concatenated into 256 KiB buffers. The flood is pinned to CPU 1 and the clients \
+to CPU 0 (`taskset`), so the clients' CPU is measured apart from the flood's and the kernel \
+cannot stack both on one core for part of a run.
+- **Throughput, in turns**: events/s and CPU per event over the last 1,000,000 of 1,100,000 \
+events (the first 100,000 warm up and let every channel finish its start-up catch-up). Every \
+client is on a current-thread tokio runtime on its own thread. The clients of a round (socket \
+only, floor, Value, Bot, Bot with metrics on, Bot with checkpoints; or the four sizes of the \
+channel sweep) run at once but take turns: each handles 20,000 events (tens of milliseconds) \
+while the others wait blocked, then passes the turn on. This machine speeds up and slows down by \
+up to 1.5× within a second, so clients measured one after another see different machines; in \
+turns, every client of a round sees the same one. A client's CPU is the process's CPU time \
+(`CLOCK_PROCESS_CPUTIME_ID`, to the nanosecond) during its own turns, its rate its events over \
+the wall time of its turns. Where a figure was measured in the same rounds as the floor, its \
 `× floor` is the median of the round-by-round ratios, on which the Bot's targets are checked \
 (its rate against the floor's and the Value reader's). Other `× floor` figures are ratios of \
 medians.
 - **Floor**: the fastest typed reader: tokio-tungstenite, then one serde pass over the frame that \
-reads the topic, looks the subscription id up in a HashMap and decodes the payload straight into \
-structs with borrowed strings, and a no-op. **Value reader**: the frame into \
-`serde_json::Value`, same lookup and no-op. **Socket only**: frames counted, nothing decoded.
+reads the topic, looks the subscription id up in a HashMap (foldhash, as the bot) and decodes \
+the payload straight into structs with borrowed strings, and a no-op. **Value reader**: the \
+frame into `serde_json::Value`, same lookup and no-op. **Socket only**: frames counted, nothing \
+decoded.
 - **glimbot::Bot**: the real runtime (socket, session, router, per-channel worker, handler) with \
 a no-op `on_message` that counts, a saved token so that no login happens, and its state in \
 memory with no resume checkpoint during a run; \"with metrics on\" serves them on a loopback \
 port nobody scrapes, and \"with resume checkpoints\" keeps its state in a SQLite file and writes \
 its checkpoint every second (the default), each checked against the Bot of the same rounds. The \
-channel sweep \
-runs in rounds of 1, 10, 100 and 1,000 channels, the flood spread round-robin over the chat \
-topics of every channel (the worst case for batching: each event is for another channel); \
-\"flat\" is checked round by round against the 1-channel run of the same round.
+channel sweep runs bots of 1, 10, 100 and 1,000 channels in turns, the flood spread round-robin \
+over the chat topics of every channel (the worst case for batching: each event is for another \
+channel); \"flat\" is checked round by round against the 1-channel bot of the same round.
 - **Burst**: 1,000,000 events against an `on_message` that spins 10 µs, in a helper process, \
 into 1 channel and spread round-robin over 1,000: every channel's ids must arrive once and in \
 order; peak RSS is VmHWM.
