@@ -2,7 +2,8 @@
 //! the general-purpose parser: it runs once per chat message.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use serde::{Deserialize, Deserializer};
+use serde::Deserializer;
+use serde::de::{self, Visitor};
 
 /// Parses `YYYY-MM-DDTHH:MM:SS`, optionally followed by a fraction of one to nine digits.
 pub(crate) fn parse(text: &str) -> Option<NaiveDateTime> {
@@ -34,15 +35,29 @@ pub(crate) fn parse(text: &str) -> Option<NaiveDateTime> {
     Some(NaiveDateTime::new(date, time))
 }
 
-/// Deserializes a timestamp with [`parse`], for `#[serde(deserialize_with)]`.
+/// Deserializes a timestamp with [`parse`], for `#[serde(deserialize_with)]`, reading the text
+/// where it lies without copying it.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-    let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-    parse(&text).ok_or_else(|| {
-        serde::de::Error::custom(format_args!(
-            "not a timestamp (YYYY-MM-DDTHH:MM:SS): {:?}",
-            text.chars().take(40).collect::<String>()
-        ))
-    })
+    d.deserialize_str(TimestampVisitor)
+}
+
+struct TimestampVisitor;
+
+impl Visitor<'_> for TimestampVisitor {
+    type Value = NaiveDateTime;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a timestamp (YYYY-MM-DDTHH:MM:SS)")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<NaiveDateTime, E> {
+        parse(text).ok_or_else(|| {
+            E::custom(format_args!(
+                "not a timestamp (YYYY-MM-DDTHH:MM:SS): {:?}",
+                text.chars().take(40).collect::<String>()
+            ))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -69,6 +84,22 @@ mod tests {
             assert_eq!(parse(text), chrono_parse(text), "{text}");
             assert!(parse(text).is_some(), "{text}");
         }
+    }
+
+    #[test]
+    fn deserializes_json_strings_with_or_without_escapes() {
+        #[derive(serde::Deserialize)]
+        struct At {
+            #[serde(deserialize_with = "super::deserialize")]
+            at: NaiveDateTime,
+        }
+        let read = |json: &str| serde_json::from_str::<At>(json).map(|a| a.at);
+        let plain = read(r#"{"at":"2023-06-01T12:00:00"}"#).unwrap();
+        assert_eq!(plain, chrono_parse("2023-06-01T12:00:00").unwrap());
+        assert_eq!(read(r#"{"at":"2023-06-01T12\u003a00:00"}"#).unwrap(), plain);
+        let refused = read(r#"{"at":"yesterday"}"#).unwrap_err().to_string();
+        assert!(refused.contains("not a timestamp"), "{refused}");
+        assert!(read(r#"{"at":5}"#).is_err());
     }
 
     #[test]
