@@ -37,7 +37,7 @@ impl Router {
 
 impl Deliver<Event> for Router {
     /// Passes a delivery to its channel's lane, waiting while its queue or the budget is full;
-    /// `false` once the bot stops, after which nothing more is handled.
+    /// `false` once the bot stops while it waits.
     async fn deliver(&mut self, delivery: Delivery<Event>) -> bool {
         let (Delivery::Subscribed(index) | Delivery::Event(index, _)) = delivery;
         let (channel, _) = ChannelSubscriptions::owner(index);
@@ -48,9 +48,6 @@ impl Deliver<Event> for Router {
         let mut delivery = delivery;
         let mut room = None;
         loop {
-            if self.stop.is_cancelled() {
-                return false;
-            }
             delivery = match lane.offer(delivery, &self.budget) {
                 Offer::Run(lease, delivery) => {
                     run(lane, lease, delivery).await;
@@ -64,6 +61,10 @@ impl Deliver<Event> for Router {
                 }
                 Offer::Full(delivery) => delivery,
             };
+            // The socket looks at the stop before each frame; only waiting must look again.
+            if self.stop.is_cancelled() {
+                return false;
+            }
             // Made before the next offer, so that room given back in between is not missed.
             match room.take() {
                 Some(room) => room.await,

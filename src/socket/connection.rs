@@ -228,7 +228,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         // Set while delivery waited on a slow bot: heartbeat replies went unread meanwhile.
         let mut stalled = false;
-        // Made once: the loop races it for every frame.
+        // Made once: the loop races it whenever it waits for a frame.
         let stopped = self.stop.cancelled();
         tokio::pin!(stopped);
         // Frames read in a row without looking at the stop and the heartbeat's timer.
@@ -245,6 +245,8 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
             } else {
                 in_a_row = 0;
                 tokio::select! {
+                    // The stop first: no frame is read once it is cancelled.
+                    biased;
                     () = &mut stopped => {
                         send(self.session.leave());
                         let _ = tx.send(Message::Close(None));
