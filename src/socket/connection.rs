@@ -1,13 +1,10 @@
-//! The socket's I/O: connect, drive a [`Session`], and reconnect with backoff for as long as
-//! the bot runs.
+//! The socket's life: connect, serve the connection ([`serve`](super::serve)), and reconnect
+//! with backoff for as long as the bot runs.
 
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
-use futures_util::{FutureExt, SinkExt, StreamExt};
-use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use url::Url;
@@ -17,22 +14,12 @@ use crate::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::protocol::SOCKET_PATH;
-use crate::socket::session::{Delivery, Received, Session, SessionError, Subscriptions};
+use crate::socket::delivery::{Deliver, Subscriptions};
+use crate::socket::serve::Connection;
+use crate::socket::session::Session;
 
 /// How long connecting (TCP, TLS and the upgrade) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// At most this many frames already received are read in a row, each after a look at the
-/// stop, before the heartbeat's timer is looked at too: racing the timer for every frame
-/// costs as much as routing it.
-const IN_A_ROW: usize = 64;
-
-/// Where the socket hands what it receives. The socket reads nothing more while `deliver`
-/// waits, so a slow consumer slows the socket down (and TCP the server) instead of losing
-/// events.
-pub(crate) trait Deliver<E>: Send {
-    /// Hands a delivery on; `false` when nobody takes them any more.
-    fn deliver(&mut self, delivery: Delivery<E>) -> impl Future<Output = bool> + Send;
-}
 
 /// How the socket behaves.
 #[derive(Debug, Clone)]
@@ -46,7 +33,7 @@ pub(crate) struct SocketOptions {
 }
 
 /// How one connection ended.
-enum Ended {
+pub(super) enum Ended {
     Stopped,
     Rejected,
     Lost(String),
@@ -106,7 +93,13 @@ pub(crate) async fn run<S: Subscriptions>(
                     }
                     connected_before = true;
                     replacement = None;
-                    let mut connection = Connection { session: Session::new(Arc::clone(&subscriptions)), out: &mut out, stop: &stop, options: &options, subscribed: false };
+                    let mut connection = Connection {
+                        session: Session::new(Arc::clone(&subscriptions)),
+                        out: &mut out,
+                        stop: &stop,
+                        options: &options,
+                        subscribed: false,
+                    };
                     let span = tracing::info_span!("socket", url = %shown);
                     let ended = connection.serve(socket, &mut backoff).instrument(span).await;
                     subscribed_before |= connection.subscribed;
@@ -164,7 +157,7 @@ fn socket_url(base_url: &Url) -> Result<Url> {
     Ok(url)
 }
 
-type WebSocket =
+pub(super) type WebSocket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the socket. The URL holds the token, so it never reaches a log or an error.
@@ -189,146 +182,10 @@ async fn connect(url: &Url) -> Result<WebSocket, Ended> {
 }
 
 /// An error's text without any URL it may carry.
-fn describe(error: &tungstenite::Error) -> String {
+pub(super) fn describe(error: &tungstenite::Error) -> String {
     match error {
         tungstenite::Error::Io(e) => e.to_string(),
         tungstenite::Error::Url(_) => "the socket URL is not valid".into(),
         other => other.to_string(),
-    }
-}
-
-/// One open socket.
-struct Connection<'a, S, D> {
-    session: Session<S>,
-    out: &'a mut D,
-    stop: &'a CancellationToken,
-    options: &'a SocketOptions,
-    /// Whether every topic was subscribed on this connection.
-    subscribed: bool,
-}
-
-impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
-    async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Ended {
-        let (mut sink, mut stream) = socket.split();
-        let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
-        let writer = tokio::spawn(async move {
-            while let Some(message) = rx.recv().await {
-                let closing = matches!(message, Message::Close(_));
-                if sink.send(message).await.is_err() || closing {
-                    break;
-                }
-            }
-        });
-        let send = |text: String| {
-            let _ = tx.send(Message::text(text));
-        };
-        send(self.session.join());
-        let period = self.options.heartbeat;
-        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // Set while delivery waited on a slow bot: heartbeat replies went unread meanwhile.
-        let mut stalled = false;
-        // Made once: the loop races it whenever it waits for a frame.
-        let stopped = self.stop.cancelled();
-        tokio::pin!(stopped);
-        // Frames read in a row without looking at the stop and the heartbeat's timer.
-        let mut in_a_row = 0;
-        let ended = loop {
-            let ready = if in_a_row < IN_A_ROW && !self.stop.is_cancelled() {
-                std::future::poll_fn(|cx| Poll::Ready(stream.poll_next_unpin(cx))).await
-            } else {
-                Poll::Pending
-            };
-            let message = if let Poll::Ready(message) = ready {
-                in_a_row += 1;
-                message
-            } else {
-                in_a_row = 0;
-                tokio::select! {
-                    // The stop first: no frame is read once it is cancelled.
-                    biased;
-                    () = &mut stopped => {
-                        send(self.session.leave());
-                        let _ = tx.send(Message::Close(None));
-                        break Ended::Stopped;
-                    }
-                    _ = heartbeat.tick() => {
-                        match self.session.heartbeat() {
-                            Some(frame) => send(frame),
-                            None if stalled => send(self.session.keepalive()),
-                            None => break Ended::Lost("no heartbeat reply".into()),
-                        }
-                        stalled = false;
-                        continue;
-                    }
-                    message = stream.next() => message,
-                }
-            };
-            let text = match message {
-                Some(Ok(Message::Text(text))) => text,
-                Some(Ok(Message::Close(_))) | None => {
-                    break Ended::Lost("the server closed the socket".into());
-                }
-                Some(Err(e)) => break Ended::Lost(describe(&e)),
-                Some(Ok(_)) => continue,
-            };
-            let delivery = match self.session.receive(&text) {
-                Ok(Received::Send(frames)) => {
-                    frames.into_iter().for_each(send);
-                    continue;
-                }
-                Ok(Received::Nothing) => continue,
-                Ok(Received::Deliver(delivery)) => {
-                    if matches!(delivery, Delivery::Subscribed(_)) && self.session.all_subscribed()
-                    {
-                        self.subscribed = true;
-                        backoff.reset();
-                    }
-                    delivery
-                }
-                Err(SessionError::Malformed(reason)) => {
-                    tracing::warn!(%reason, "skipped a frame");
-                    continue;
-                }
-                Err(refused @ SessionError::Refused(_)) => {
-                    break Ended::Refused(refused.to_string());
-                }
-            };
-            match self.deliver(delivery, &mut heartbeat, &send).await {
-                Some(waited) => stalled |= waited,
-                None => {
-                    send(self.session.leave());
-                    let _ = tx.send(Message::Close(None));
-                    break Ended::Stopped;
-                }
-            }
-        };
-        drop(tx);
-        // The writer ends once it has sent everything queued (a leave and a close when stopping).
-        let _ = writer.await;
-        ended
-    }
-
-    /// Hands a delivery on. Returns whether that had to wait, or `None` when the bot is
-    /// stopping.
-    async fn deliver(
-        &mut self,
-        delivery: Delivery<S::Event>,
-        heartbeat: &mut tokio::time::Interval,
-        send: &impl Fn(String),
-    ) -> Option<bool> {
-        let delivery = self.out.deliver(delivery);
-        tokio::pin!(delivery);
-        if let Some(taken) = (&mut delivery).now_or_never() {
-            return taken.then_some(false);
-        }
-        loop {
-            tokio::select! {
-                _ = self.stop.cancelled() => return None,
-                taken = &mut delivery => return taken.then_some(true),
-                // Keep the server from closing a socket that is only slow to be read.
-                _ = heartbeat.tick() => send(self.session.keepalive()),
-            }
-        }
     }
 }

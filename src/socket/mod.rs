@@ -2,7 +2,9 @@
 //! subscriptions by index; what the subscriptions mean belongs to the bot.
 
 mod connection;
+mod delivery;
+mod serve;
 mod session;
 
-pub(crate) use connection::{Deliver, SocketOptions, run};
-pub(crate) use session::{Delivery, Subscriptions};
+pub(crate) use connection::{SocketOptions, run};
+pub(crate) use delivery::{Deliver, Delivery, Subscriptions};
