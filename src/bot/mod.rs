@@ -49,7 +49,7 @@ use subscriptions::ChannelSubscriptions;
 pub(crate) use worker::Progress;
 
 /// How many events wait for one channel's worker before the socket pauses.
-const CHANNEL_QUEUE: usize = 256;
+pub(crate) const CHANNEL_QUEUE: usize = 256;
 /// How many events wait across all channels before the socket pauses, by default.
 const QUEUED_EVENTS: usize = 4096;
 /// How many channels read back missed messages at once.

@@ -11,9 +11,11 @@ use crate::error::{Error, Result};
 use crate::model::ChatMessage;
 
 /// How many messages one catch-up page asks for.
-const CATCH_UP_PAGE: i64 = 100;
+const CATCH_UP_PAGE: usize = 100;
 /// How many pages a catch-up reads at most; a longer gap is reported as lost.
 const CATCH_UP_PAGES: usize = 20;
+/// The most messages one catch-up delivers.
+pub(super) const LONGEST_CATCH_UP: usize = CATCH_UP_PAGE * CATCH_UP_PAGES;
 
 /// What a catch-up found.
 struct Missed {
@@ -95,7 +97,7 @@ impl Worker {
         for _ in 0..CATCH_UP_PAGES {
             let variables = recent_chat_messages::Variables {
                 channel_id: Some(self.ctx.channel().id.clone()),
-                last: Some(CATCH_UP_PAGE),
+                last: Some(CATCH_UP_PAGE as i64),
                 before,
             };
             let page = self.ctx.api().run::<RecentChatMessages>(variables).await?;

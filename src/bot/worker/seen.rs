@@ -10,12 +10,15 @@ use foldhash::fast::RandomState;
 
 use chrono::{NaiveDateTime, Timelike};
 
+use crate::bot::CHANNEL_QUEUE;
+use crate::bot::worker::catch_up::LONGEST_CATCH_UP;
 use crate::model::ChatMessage;
 
-/// How many recent messages are remembered: more than can overlap between a catch-up and the
-/// live events queued meanwhile (a channel's queue holds 256), and small enough that a
-/// thousand channels keep their windows in a few megabytes.
-const WINDOW: usize = 512;
+/// How many recent messages are remembered: a whole catch-up and the channel's queue. The live
+/// events that queue while a catch-up reads are the oldest it delivers again when the instance
+/// was busy meanwhile, so they must still be in the window once it is done. Each window grows
+/// only as far as its channel's traffic (18 KB at most).
+const WINDOW: usize = LONGEST_CATCH_UP + CHANNEL_QUEUE;
 
 /// A message's identity: its id with its author and text, so that an id reused by a restored
 /// instance names a different message.
@@ -155,6 +158,21 @@ mod tests {
             seen.first_sight(&message(11, "a restored instance reused the id")),
             "the same id with another text is another message"
         );
+    }
+
+    #[test]
+    fn the_live_messages_queued_behind_the_longest_catch_up_are_each_delivered_once() {
+        let mut seen = Seen::after(0);
+        let caught_up = LONGEST_CATCH_UP as u64;
+        for id in 1..=caught_up {
+            assert!(seen.first_sight(&message(id, "m")), "{id} read back");
+        }
+        // The socket read the oldest of them live and queued them while the catch-up read.
+        for id in 1..=CHANNEL_QUEUE as u64 {
+            assert!(!seen.first_sight(&message(id, "m")), "{id} delivered twice");
+        }
+        assert!(seen.first_sight(&message(caught_up + 1, "m")));
+        assert_eq!(seen.newest(), caught_up + 1);
     }
 
     #[test]
