@@ -37,7 +37,7 @@ fn mix(x: u64) -> u64 {
 /// The replies to the join and to one `doc` per topic, for `channels` channels.
 ///
 /// They are written without reading the requests, so they rely on the client's numbering in
-/// src/socket/session.rs: `phx_join` is ref "1" (with join_ref "1") and the topic at index `i`
+/// src/socket/session/mod.rs: `phx_join` is ref "1" (with join_ref "1") and the topic at index `i`
 /// is subscribed by ref `i + 2`, chat/followers/channel per channel in the configured order.
 /// The client sends its `doc`s while handling the join reply, before it reads the next frame,
 /// so each reply finds its request pending.
