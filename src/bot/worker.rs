@@ -138,7 +138,7 @@ impl Worker {
         });
         match event {
             Event::Chat(message) => self.message(message).await,
-            Event::Follow(follow) => Box::pin(self.follow(follow.clone())).await,
+            Event::Follow(follow) => Box::pin(self.follow(follow)).await,
             Event::ChannelUpdate(update) => {
                 self.call(
                     "channel update",

@@ -68,11 +68,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                 tokio::select! {
                     // The stop first: no frame is read once it is cancelled.
                     biased;
-                    () = &mut stopped => {
-                        send(self.session.leave());
-                        let _ = tx.send(Message::Close(None));
-                        break Ended::Stopped;
-                    }
+                    () = &mut stopped => break Ended::Stopped,
                     _ = heartbeat.tick() => {
                         match self.session.heartbeat() {
                             Some(frame) => send(frame),
@@ -117,13 +113,13 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
             };
             match self.deliver(delivery, &mut heartbeat, &send).await {
                 Some(waited) => stalled |= waited,
-                None => {
-                    send(self.session.leave());
-                    let _ = tx.send(Message::Close(None));
-                    break Ended::Stopped;
-                }
+                None => break Ended::Stopped,
             }
         };
+        if matches!(ended, Ended::Stopped) {
+            send(self.session.leave());
+            let _ = tx.send(Message::Close(None));
+        }
         drop(tx);
         // The writer ends once it has sent everything queued (a leave and a close when stopping).
         let _ = writer.await;

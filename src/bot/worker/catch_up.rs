@@ -74,13 +74,13 @@ impl Worker {
         let mut follows = follows.into_iter().peekable();
         for mut message in missed.messages {
             while let Some(follow) = follows.next_if(|f| f.followed_at <= message.sent_at) {
-                self.follow(follow).await;
+                self.follow(&follow).await;
             }
             message.replayed = message.seq().is_some_and(|seq| seq <= replay_until);
             self.message(&message).await;
         }
         for follow in follows {
-            self.follow(follow).await;
+            self.follow(&follow).await;
         }
         self.checkpoint.report_skipped();
     }

@@ -61,11 +61,11 @@ impl Follows {
 
 impl Worker {
     /// Hands a follow to the handler, once, unless a replayed one is too old.
-    pub(super) async fn follow(&mut self, follow: Follow) {
-        if !self.follows.first_sight(&follow) || !self.checkpoint.fresh_follow(&follow) {
+    pub(super) async fn follow(&mut self, follow: &Follow) {
+        if !self.follows.first_sight(follow) || !self.checkpoint.fresh_follow(follow) {
             return;
         }
-        self.call("follow", self.handler.on_follow(&self.ctx, &follow))
+        self.call("follow", self.handler.on_follow(&self.ctx, follow))
             .await;
         self.checkpoint.followed(self.follows.newest);
     }
