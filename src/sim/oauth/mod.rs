@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -36,6 +36,25 @@ fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 /// Whether every scope of a space-separated list is one Glimesh knows.
 fn scopes_are_known(scope: &str) -> bool {
     scope.split_whitespace().all(|s| SCOPES.contains(&s))
+}
+
+/// The parameters of a token, revoke or introspect request, wherever the client put them.
+pub(crate) struct Merged(Params);
+
+impl<S: Send + Sync> FromRequest<S> for Merged {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Query(query) = Query::<Params>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Merged(merged_params(query, &headers, &body)))
+    }
 }
 
 /// Parameters from the query string, then the form or JSON body (the body wins), then the
@@ -103,13 +122,7 @@ fn client_of_request(sim: &Shared, params: &Params) -> Result<(), OAuthError> {
 }
 
 /// `POST /api/oauth/revoke`: 200 with an empty body, also for unknown tokens.
-pub(crate) async fn revoke(
-    State(sim): State<Arc<Shared>>,
-    Query(query): Query<Params>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = merged_params(query, &headers, &body);
+pub(crate) async fn revoke(State(sim): State<Arc<Shared>>, Merged(params): Merged) -> Response {
     if let Err(refusal) = client_of_request(&sim, &params) {
         return refusal.into_response();
     }
@@ -121,13 +134,7 @@ pub(crate) async fn revoke(
 }
 
 /// `POST /api/oauth/introspect`.
-pub(crate) async fn introspect(
-    State(sim): State<Arc<Shared>>,
-    Query(query): Query<Params>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = merged_params(query, &headers, &body);
+pub(crate) async fn introspect(State(sim): State<Arc<Shared>>, Merged(params): Merged) -> Response {
     if let Err(refusal) = client_of_request(&sim, &params) {
         return refusal.into_response();
     }

@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,16 +15,10 @@ use url::Url;
 use crate::sim::Shared;
 use crate::sim::grants::{GrantType, TokenRow, unix_now};
 use crate::sim::oauth::errors::OAuthError;
-use crate::sim::oauth::{Params, bad_request, merged_params, param, scopes_are_known};
+use crate::sim::oauth::{Merged, Params, bad_request, param, scopes_are_known};
 
 /// `POST /api/oauth/token`.
-pub(crate) async fn token(
-    State(sim): State<Arc<Shared>>,
-    Query(query): Query<Params>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let params = merged_params(query, &headers, &body);
+pub(crate) async fn token(State(sim): State<Arc<Shared>>, Merged(params): Merged) -> Response {
     if !params.contains_key("client_id") {
         return bad_request();
     }
