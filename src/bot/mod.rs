@@ -17,6 +17,7 @@ mod module;
 mod router;
 mod sender;
 mod setup;
+mod shutdown;
 pub(crate) mod split;
 mod start;
 mod subscriptions;
@@ -34,6 +35,7 @@ pub use commands::{Call, Command};
 pub use context::Context;
 pub use handler::Handler;
 pub use module::{Module, Verdict};
+pub use shutdown::Shutdown;
 
 use crate::api::Api;
 use crate::clock::Clock;
@@ -44,6 +46,7 @@ use crate::metrics::{Metrics, MetricsListener};
 use crate::socket::{self, SocketOptions};
 use crate::state::State;
 use router::Router;
+use shutdown::stop_on_signal;
 use start::{reachable, stopped_before};
 use subscriptions::ChannelSubscriptions;
 pub(crate) use worker::Progress;
@@ -56,19 +59,6 @@ const QUEUED_EVENTS: usize = 4096;
 const CONCURRENT_CATCH_UPS: usize = 4;
 /// How long after the stop a stopping bot keeps sending the messages it queued.
 const FLUSH_LIMIT: Duration = Duration::from_millis(1750);
-
-/// Stops a running bot the way Ctrl-C does. Cloning is cheap.
-#[derive(Debug, Clone, Default)]
-pub struct Shutdown(CancellationToken);
-
-impl Shutdown {
-    /// Asks the bot to stop: it stops taking events, lets running handlers finish (within the
-    /// [shutdown deadline](BotBuilder::shutdown_deadline)), sends what is queued (until 1.75 s
-    /// after the stop), leaves its channels, and [`Bot::run`] returns.
-    pub fn trigger(&self) {
-        self.0.cancel();
-    }
-}
 
 /// A chat bot: a [`Handler`] and [`Command`]s, running in the configured channels.
 pub struct Bot {
@@ -250,25 +240,5 @@ impl Bot {
         }
         tracing::info!("stopped");
         outcome
-    }
-}
-
-/// Cancels `stop` on Ctrl-C or SIGTERM.
-async fn stop_on_signal(stop: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            tracing::info!("stopping");
-            stop.cancel();
-            return;
-        }
-    }
-    if tokio::signal::ctrl_c().await.is_ok() {
-        stop.cancel();
     }
 }

@@ -4,25 +4,28 @@
 //! act on the emulator. Every chat line is printed as `[channel] user: text`. When the input
 //! ends (a pipe, or `/quit`), the bot finishes answering, sends what it queued, and stops.
 
+mod counting;
+mod terminal;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use crate::auth::{Browser, MemoryStore};
-use crate::bot::{Bot, BotBuilder, Context, Handler};
+use crate::bot::{Bot, BotBuilder};
 use crate::config::{
     AuthConfig, BotConfig, Config, FiltersConfig, Flow, GlimeshConfig, MetricsConfig, ResumeConfig,
     SendingConfig, StateConfig,
 };
 use crate::error::{Error, Result};
 use crate::escape::Escaped;
-use crate::model::{ChannelUpdate, ChatMessage, Follow};
 use crate::secret::Secret;
-use crate::sim::{BOT, ChatLine, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
+use crate::sim::{BOT, STREAMER, Sim, SimOptions, VIEWER, WorldInfo};
 use crate::state::State;
+use counting::Counting;
+use terminal::{print_feed, print_line, stdin_lines};
 
 /// How long the bot may take to answer the last line before dev mode stops it anyway.
 const ANSWER_WAIT: Duration = Duration::from_secs(30);
@@ -194,94 +197,4 @@ pub(crate) async fn run(logout: bool, setup: impl FnOnce(BotBuilder) -> BotBuild
         }
     }
     outcome
-}
-
-/// The lines of stdin, read on a thread of their own: a read blocks its thread until a line
-/// comes, and a runtime thread blocked so would keep the process from ending when stopped.
-fn stdin_lines() -> mpsc::UnboundedReceiver<std::io::Result<String>> {
-    let (lines, receiver) = mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lines() {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-/// The bot's handler, counting the follows and channel updates it has finished with, so that
-/// dev mode knows when the bot has answered everything the input caused.
-struct Counting {
-    inner: Arc<dyn Handler>,
-    counted: Arc<watch::Sender<u64>>,
-}
-
-/// Counts an event as finished when dropped, so that one whose handler panicked counts too.
-struct Finish<'a>(&'a watch::Sender<u64>);
-
-impl Drop for Finish<'_> {
-    fn drop(&mut self) {
-        self.0.send_modify(|n| *n += 1);
-    }
-}
-
-#[async_trait]
-impl Handler for Counting {
-    async fn on_ready(&self, ctx: &Context) -> Result<()> {
-        self.inner.on_ready(ctx).await
-    }
-
-    async fn on_message(&self, ctx: &Context, message: &ChatMessage) -> Result<()> {
-        self.inner.on_message(ctx, message).await
-    }
-
-    async fn on_follow(&self, ctx: &Context, follow: &Follow) -> Result<()> {
-        let _finish = Finish(&self.counted);
-        self.inner.on_follow(ctx, follow).await
-    }
-
-    async fn on_channel_update(&self, ctx: &Context, update: &ChannelUpdate) -> Result<()> {
-        let _finish = Finish(&self.counted);
-        self.inner.on_channel_update(ctx, update).await
-    }
-
-    async fn on_reconnect(&self, ctx: &Context) -> Result<()> {
-        self.inner.on_reconnect(ctx).await
-    }
-
-    async fn on_error(&self, ctx: &Context, error: Error) {
-        self.inner.on_error(ctx, error).await;
-    }
-}
-
-async fn print_feed(
-    mut feed: tokio::sync::mpsc::UnboundedReceiver<ChatLine>,
-    info: WorldInfo,
-    printed: Arc<AtomicU64>,
-) {
-    while let Some(line) = feed.recv().await {
-        print_line(&info, &line);
-        printed.fetch_max(line.id.parse().unwrap_or(0), Ordering::SeqCst);
-    }
-}
-
-fn print_line(info: &WorldInfo, line: &ChatLine) {
-    let channel = info
-        .channels
-        .iter()
-        .find(|c| c.id == line.channel_id)
-        .map_or("?", |c| c.streamer.as_str());
-    // Glimesh's own lines (" just followed the stream!") start with a space: chat clients
-    // put the username in front.
-    let separator = if line.message.starts_with(' ') {
-        ""
-    } else {
-        ": "
-    };
-    println!(
-        "[{channel}] {}{separator}{}",
-        Escaped(&line.username),
-        Escaped(&line.message)
-    );
 }
