@@ -1,28 +1,28 @@
 //! `/api/graph/websocket`: the Phoenix socket with Absinthe's control channel.
 //!
 //! Each socket has one writer task fed by an unbounded queue (Phoenix's mailbox) and one task
-//! per subscription, which encodes each push once and queues it.
+//! per subscription, which encodes each push once and queues it. This file holds the upgrade,
+//! the socket's loop and its handling of Phoenix frames.
+
+mod subscriptions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use async_graphql::parser::types::OperationType;
 use axum::extract::ws::{
     Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
 };
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use futures_util::{FutureExt, SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::protocol::UNAUTHORIZED;
 use crate::protocol::frame::{self, Frame, ReplyStatus, Vsn};
 use crate::sim::Shared;
 use crate::sim::grants::Access;
@@ -63,14 +63,6 @@ pub(crate) async fn upgrade(
         Ok(ws) => ws.on_upgrade(move |socket| Session::run(sim, socket, vsn, access)),
         Err(rejection) => rejection.into_response(),
     }
-}
-
-/// The payload of a `subscription:data` push.
-#[derive(Serialize)]
-struct Push<'a> {
-    result: &'a async_graphql::Response,
-    #[serde(rename = "subscriptionId")]
-    subscription_id: &'a str,
 }
 
 /// One connected socket.
@@ -167,14 +159,6 @@ impl Session {
         ));
     }
 
-    /// Ends every subscription, as the control channel's process ending does.
-    fn leave(&mut self) {
-        for (_, task) in self.subscriptions.drain() {
-            task.abort();
-        }
-        self.joined = false;
-    }
-
     async fn handle(&mut self, text: &str) -> Next {
         let frame = match frame::decode(self.vsn, text) {
             Ok(frame) => frame,
@@ -249,101 +233,4 @@ impl Session {
             }
         }
     }
-
-    async fn handle_doc(&mut self, frame: &Frame<'_>) {
-        let payload: serde_json::Value =
-            serde_json::from_str(frame.payload.get()).unwrap_or_default();
-        let query = payload
-            .get("query")
-            .and_then(|q| q.as_str())
-            .unwrap_or_default()
-            .to_owned();
-        let variables = match payload.get("variables") {
-            None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
-            Some(v @ serde_json::Value::Object(_)) => v.clone(),
-            Some(_) => {
-                let error = json!({"error": "Could not parse variables as map"});
-                return self.reply(frame, ReplyStatus::Error, &error);
-            }
-        };
-        let request = async_graphql::Request::new(query.clone())
-            .variables(async_graphql::Variables::from_json(variables.clone()))
-            .data(self.access.clone());
-        let is_subscription = async_graphql::parser::parse_query(&query).is_ok_and(|doc| {
-            doc.operations
-                .iter()
-                .any(|(_, op)| op.node.ty == OperationType::Subscription)
-        });
-        if !is_subscription {
-            let response = self.sim.schema.execute(request).await;
-            let status = if response.data == async_graphql::Value::Null && response.is_err() {
-                ReplyStatus::Error
-            } else {
-                ReplyStatus::Ok
-            };
-            return self.reply(frame, status, &response);
-        }
-        if self.sim.faults.take_subscription_refusal() {
-            let errors = json!({"errors": [{"message": UNAUTHORIZED}]});
-            return self.reply(frame, ReplyStatus::Error, &errors);
-        }
-        let id = subscription_id(self.context_id, &query, &variables);
-        if self.subscriptions.contains_key(&id) {
-            return self.reply(frame, ReplyStatus::Ok, &json!({"subscriptionId": id}));
-        }
-        let mut stream = self.sim.schema.execute_stream(request);
-        // The first poll validates the document and registers the subscription, so nothing
-        // published after the reply below can be missed.
-        let first = match stream.next().now_or_never() {
-            Some(Some(response)) if response.is_err() => {
-                return self.reply(
-                    frame,
-                    ReplyStatus::Error,
-                    &json!({"errors": response.errors}),
-                );
-            }
-            Some(None) => return self.reply(frame, ReplyStatus::Error, &json!({"errors": []})),
-            Some(Some(response)) => Some(response),
-            None => None,
-        };
-        self.reply(frame, ReplyStatus::Ok, &json!({"subscriptionId": id}));
-        let (out, vsn, topic) = (self.out.clone(), self.vsn, id.clone());
-        let push = move |response: &async_graphql::Response| {
-            let payload = Push {
-                result: response,
-                subscription_id: &topic,
-            };
-            out.send(frame::encode(
-                vsn,
-                None,
-                None,
-                &topic,
-                frame::SUBSCRIPTION_DATA,
-                &payload,
-            ))
-        };
-        let task = tokio::spawn(async move {
-            if let Some(response) = first
-                && push(&response).is_err()
-            {
-                return;
-            }
-            while let Some(response) = stream.next().await {
-                if push(&response).is_err() {
-                    return;
-                }
-            }
-        });
-        self.subscriptions.insert(id, task);
-    }
-}
-
-/// `__absinthe__:doc:<context id>:<SHA-256 of the document and its variables>`, the digest in
-/// upper-case hex as Absinthe writes it (`Base.encode16()`).
-fn subscription_id(context_id: i64, query: &str, variables: &serde_json::Value) -> String {
-    let mut hash = Sha256::new();
-    hash.update(query.as_bytes());
-    hash.update(variables.to_string().as_bytes());
-    let digest: String = hash.finalize().iter().map(|b| format!("{b:02X}")).collect();
-    format!("__absinthe__:doc:{context_id}:{digest}")
 }

@@ -1,7 +1,11 @@
 //! The emulator's state: accounts, channels, chat, follows and moderation.
 //!
 //! One mutex guards it all; it is never held across an await, and events are published while it
-//! is held so that every subscriber sees them in the order they were stored.
+//! is held so that every subscriber sees them in the order they were stored. This file holds the
+//! tables, their lookups and the one place a chat message is stored and pushed.
+
+mod chat;
+mod follows;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -10,41 +14,12 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use tokio::sync::mpsc;
-use unicode_segmentation::UnicodeSegmentation;
 
-use crate::protocol::NOT_FOUND;
 use crate::sim::grants::Grants;
 use crate::sim::pubsub::{Event, Subscribers, Topic};
 use crate::sim::rows::{Channel, Follow, Message, ModLog, Stream, User, now};
 use crate::sim::world::World;
-
-pub(crate) use crate::protocol::MAX_MESSAGE_GRAPHEMES;
-/// The text of the chat message a follow creates (clients prefix the username).
-pub(crate) const FOLLOWED_TEXT: &str = " just followed the stream!";
-/// How long a follow suppresses another follow message from the same user.
-const FOLLOW_MESSAGE_COOLDOWN_SECS: i64 = 6 * 3600;
-
-/// A moderation action and what it does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ModAction {
-    ShortTimeout,
-    LongTimeout,
-    Ban,
-    Unban,
-    Delete(u64),
-}
-
-impl ModAction {
-    fn log_name(self) -> &'static str {
-        match self {
-            ModAction::ShortTimeout => "short_timeout",
-            ModAction::LongTimeout => "long_timeout",
-            ModAction::Ban => "ban",
-            ModAction::Unban => "unban",
-            ModAction::Delete(_) => "delete_message",
-        }
-    }
-}
+pub(crate) use chat::{ChatRefusal, ModAction};
 
 /// Counters that tests read through `GET /_sim/stats`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -65,23 +40,6 @@ pub struct Stats {
     pub upgrades_refused: u64,
     /// Chat messages stored since start.
     pub messages_created: u64,
-}
-
-/// Why the emulator refused a chat message (texts as Glimesh words them).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum ChatRefusal {
-    #[error("{}", NOT_FOUND)]
-    NoChannel,
-    #[error("You are permanently banned from this channel.")]
-    Banned,
-    #[error("You are banned from this channel for {0} more minutes.")]
-    TimedOut(i64),
-    #[error("This channel has links disabled!")]
-    LinksDisabled,
-    #[error("message: can't be blank")]
-    Blank,
-    #[error("message: should be at most 255 character(s)")]
-    TooLong,
 }
 
 /// What kind of message is stored, beside its text.
@@ -204,46 +162,6 @@ impl State {
         channel.streamer_id == user_id || channel.moderators.contains(&user_id)
     }
 
-    /// Stores a chat message after Glimesh's checks, and pushes it to subscribers. A message
-    /// stamped `age` ago (zero for one sent now) stands for one sent earlier and stored late.
-    pub(crate) fn post_message(
-        &mut self,
-        channel_id: u64,
-        user_id: u64,
-        text: &str,
-        age: Duration,
-    ) -> Result<Arc<Message>, ChatRefusal> {
-        let Some(channel) = self.channel(channel_id) else {
-            return Err(ChatRefusal::NoChannel);
-        };
-        let at = now();
-        match self.bans.get(&(channel_id, user_id)) {
-            Some(None) => return Err(ChatRefusal::Banned),
-            Some(Some(until)) if *until > at => {
-                let secs = (*until - at).num_seconds();
-                return Err(ChatRefusal::TimedOut((secs + 59) / 60));
-            }
-            _ => {}
-        }
-        if channel.block_links && text.contains("http") && text.contains("://") {
-            return Err(ChatRefusal::LinksDisabled);
-        }
-        if text.trim().is_empty() {
-            return Err(ChatRefusal::Blank);
-        }
-        if text.graphemes(true).count() > MAX_MESSAGE_GRAPHEMES {
-            return Err(ChatRefusal::TooLong);
-        }
-        let moderator = channel.moderators.contains(&user_id);
-        let streamer = channel.streamer_id == user_id;
-        let kind = Kind {
-            is_followed_message: false,
-            moderator,
-            streamer,
-        };
-        Ok(self.store_message(channel_id, user_id, text, kind, ago(age)))
-    }
-
     fn store_message(
         &mut self,
         channel_id: u64,
@@ -268,94 +186,6 @@ impl State {
         message
     }
 
-    /// Pushes a message to live subscriptions under a chosen id without storing it, as a
-    /// server that numbers messages wrongly would.
-    pub(crate) fn push_message(&mut self, channel_id: u64, user_id: u64, text: &str, id: u64) {
-        let message = Message {
-            id,
-            channel_id,
-            user_id,
-            text: text.to_owned(),
-            is_followed_message: false,
-            moderator: false,
-            streamer: false,
-            inserted_at: now(),
-        };
-        self.subscribers.publish(&Event::Chat(Arc::new(message)));
-    }
-
-    /// Forgets every chat message, so that ids start again at 1, as a server restored from an
-    /// empty backup would.
-    pub(crate) fn forget_chat(&mut self) {
-        self.messages.clear();
-        self.hidden.clear();
-    }
-
-    /// Follows a streamer: stores the follow, pushes it, and posts the follow chat message
-    /// unless this user's last one in that channel is younger than six hours. A follow stamped
-    /// `age` ago (zero for one made now) stands for one made earlier and stored late.
-    pub(crate) fn follow(
-        &mut self,
-        streamer_id: u64,
-        user_id: u64,
-        live_notifications: bool,
-        age: Duration,
-    ) -> Follow {
-        let at = ago(age);
-        let existing = self
-            .follows
-            .iter_mut()
-            .find(|f| f.streamer_id == streamer_id && f.user_id == user_id);
-        let follow = match existing {
-            Some(follow) => {
-                follow.has_live_notifications = live_notifications;
-                follow.updated_at = at;
-                follow.clone()
-            }
-            None => {
-                self.last_follow_id += 1;
-                let follow = Follow {
-                    id: self.last_follow_id,
-                    streamer_id,
-                    user_id,
-                    has_live_notifications: live_notifications,
-                    inserted_at: at,
-                    updated_at: at,
-                };
-                self.follows.push(follow.clone());
-                follow
-            }
-        };
-        self.subscribers
-            .publish(&Event::Follow(Arc::new(follow.clone())));
-        if let Some(channel_id) = self.channel_of(streamer_id).map(|c| c.id) {
-            let recent = self.messages.iter().rev().any(|m| {
-                m.is_followed_message
-                    && m.channel_id == channel_id
-                    && m.user_id == user_id
-                    && (at - m.inserted_at).num_seconds() < FOLLOW_MESSAGE_COOLDOWN_SECS
-            });
-            if !recent {
-                let kind = Kind {
-                    is_followed_message: true,
-                    moderator: false,
-                    streamer: false,
-                };
-                self.store_message(channel_id, user_id, FOLLOWED_TEXT, kind, at);
-            }
-        }
-        follow
-    }
-
-    /// Removes a follow, returning it; Glimesh pushes nothing for an unfollow.
-    pub(crate) fn unfollow(&mut self, streamer_id: u64, user_id: u64) -> Option<Follow> {
-        let i = self
-            .follows
-            .iter()
-            .position(|f| f.streamer_id == streamer_id && f.user_id == user_id)?;
-        Some(self.follows.remove(i))
-    }
-
     /// Changes a channel's title and pushes the channel to its subscribers.
     pub(crate) fn set_title(&mut self, channel_id: u64, title: &str) -> Option<Channel> {
         let channel = self.channels.get_mut(channel_id.checked_sub(1)? as usize)?;
@@ -365,49 +195,5 @@ impl State {
         self.subscribers
             .publish(&Event::Channel(Arc::new(channel.clone())));
         Some(channel)
-    }
-
-    /// Carries out a moderation action and logs it. `None` when an unban finds no ban.
-    pub(crate) fn moderate(
-        &mut self,
-        channel_id: u64,
-        moderator_id: u64,
-        user_id: u64,
-        action: ModAction,
-    ) -> Option<ModLog> {
-        let at = now();
-        let until = |minutes| Some(at + chrono::Duration::minutes(minutes));
-        match action {
-            ModAction::ShortTimeout => self.ban(channel_id, user_id, until(5)),
-            ModAction::LongTimeout => self.ban(channel_id, user_id, until(15)),
-            ModAction::Ban => self.ban(channel_id, user_id, None),
-            ModAction::Unban => {
-                self.bans.remove(&(channel_id, user_id))?;
-            }
-            ModAction::Delete(message_id) => {
-                self.hidden.insert(message_id);
-            }
-        }
-        let log = ModLog {
-            id: self.mod_logs.len() as u64 + 1,
-            channel_id,
-            moderator_id,
-            user_id,
-            action: action.log_name(),
-            inserted_at: at,
-        };
-        self.mod_logs.push(log.clone());
-        Some(log)
-    }
-
-    /// Bans or times out a user and hides their visible messages in the channel.
-    fn ban(&mut self, channel_id: u64, user_id: u64, until: Option<NaiveDateTime>) {
-        self.bans.insert((channel_id, user_id), until);
-        let theirs = self
-            .messages
-            .iter()
-            .filter(|m| m.channel_id == channel_id && m.user_id == user_id)
-            .map(|m| m.id);
-        self.hidden.extend(theirs);
     }
 }
