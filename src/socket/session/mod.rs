@@ -6,6 +6,8 @@
 //! belong to whoever asked for them ([`Subscriptions`]); a push is decoded by them in the same
 //! pass that reads its frame.
 
+mod requests;
+
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -13,10 +15,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::DeserializeSeed;
 
-use serde_json::value::RawValue;
-
-use crate::protocol::frame::{self, Decoded, Reply, ReplyStatus, Vsn};
+use crate::protocol::frame::{self, Decoded, Reply, ReplyStatus};
 use crate::socket::delivery::{Delivery, Subscriptions};
+use requests::Pending;
 
 /// What a received frame means for the connection.
 #[derive(Debug)]
@@ -40,15 +41,6 @@ pub(crate) enum SessionError {
     Refused(String),
 }
 
-/// A request waiting for its reply.
-#[derive(Debug, Clone, Copy)]
-enum Pending {
-    Join,
-    Subscribe(usize),
-    Heartbeat,
-    Leave,
-}
-
 /// Subscription indexes by the hash of their ids, so that a push is routed without comparing
 /// its id's hundred bytes against a stored copy. Two of the bot's own ids sharing a 64-bit hash
 /// is too unlikely to plan for, and a server that forged one could as well push to the other id.
@@ -67,11 +59,6 @@ pub(crate) struct Session<S> {
     pending: HashMap<u64, Pending>,
     live: Live,
     heartbeat: Option<u64>,
-}
-
-fn raw(text: &str) -> Box<RawValue> {
-    // A JSON string made from a number's digits is always valid JSON.
-    RawValue::from_string(format!("\"{text}\"")).unwrap_or_else(|_| Box::<RawValue>::default())
 }
 
 /// Decodes a push's payload with the subscription it was pushed to.
@@ -98,71 +85,6 @@ impl<S: Subscriptions> Session<S> {
             live: Live::default(),
             heartbeat: None,
         }
-    }
-
-    fn request(
-        &mut self,
-        pending: Pending,
-        topic: &str,
-        event: &str,
-        payload: &RawValue,
-    ) -> String {
-        self.next_ref += 1;
-        let msg_ref = self.next_ref;
-        self.pending.insert(msg_ref, pending);
-        let join_ref = (!matches!(pending, Pending::Heartbeat)).then(|| raw(&self.join_ref));
-        frame::encode(
-            Vsn::V2,
-            join_ref.as_deref(),
-            Some(&raw(&msg_ref.to_string())),
-            topic,
-            event,
-            payload,
-        )
-    }
-
-    /// The frame that joins the control channel; forgets every subscription.
-    pub(crate) fn join(&mut self) -> String {
-        self.pending.retain(|_, p| matches!(p, Pending::Heartbeat));
-        self.live.clear();
-        self.join_ref = (self.next_ref + 1).to_string();
-        self.request(
-            Pending::Join,
-            frame::CONTROL_TOPIC,
-            frame::PHX_JOIN,
-            &empty(),
-        )
-    }
-
-    /// A heartbeat, or `None` when the last one is still unanswered: the link is dead.
-    pub(crate) fn heartbeat(&mut self) -> Option<String> {
-        if self.heartbeat.is_some() {
-            return None;
-        }
-        Some(self.keepalive())
-    }
-
-    /// A heartbeat sent whatever the last one's fate, to keep the server's idle timer from
-    /// closing a socket whose replies are not being read.
-    pub(crate) fn keepalive(&mut self) -> String {
-        let heartbeat = self.request(
-            Pending::Heartbeat,
-            frame::PHOENIX_TOPIC,
-            frame::HEARTBEAT,
-            &empty(),
-        );
-        self.heartbeat = Some(self.next_ref);
-        heartbeat
-    }
-
-    /// The frame that leaves the control channel.
-    pub(crate) fn leave(&mut self) -> String {
-        self.request(
-            Pending::Leave,
-            frame::CONTROL_TOPIC,
-            frame::PHX_LEAVE,
-            &empty(),
-        )
     }
 
     /// Whether every subscription is acknowledged.
@@ -256,11 +178,6 @@ impl<S: Subscriptions> Session<S> {
             ))),
         }
     }
-}
-
-/// An empty JSON object, the payload of control frames.
-fn empty() -> Box<RawValue> {
-    RawValue::from_string("{}".into()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::*;
 use serde_json::json;
+use serde_json::value::RawValue;
 
 /// Two subscriptions whose pushes decode to the text of their `data.said` field.
 struct Said(Vec<Box<RawValue>>);
