@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeDelta, Utc};
 use glimbot::{
     AuthConfig, Bot, BotConfig, ChatMessage, Config, Context, Flow, GlimeshConfig, Handler,
-    MemoryStore, ResumeConfig, Secret, SendingConfig, State, StateConfig, Token, TokenStore,
-    async_trait,
+    LogFormat, MemoryStore, ResumeConfig, Secret, SendingConfig, State, StateConfig, Token,
+    TokenStore, async_trait,
 };
 use tokio::sync::Notify;
 
@@ -40,6 +40,8 @@ pub(crate) enum Setup {
     Metrics,
     /// Writes its resume checkpoints every second to a SQLite file, as a bot does by default.
     Checkpoints,
+    /// Logs as the command line does by default: text at `info`, here to a sink.
+    Logs,
 }
 
 /// Longer than any run: no checkpoint is written while one lasts.
@@ -74,7 +76,7 @@ fn config(base_url: &str, channels: usize, setup: Setup) -> Config {
         resume: ResumeConfig {
             checkpoint: match setup {
                 Setup::Checkpoints => ResumeConfig::default().checkpoint,
-                Setup::Plain | Setup::Metrics => NO_CHECKPOINT,
+                Setup::Plain | Setup::Metrics | Setup::Logs => NO_CHECKPOINT,
             },
             ..ResumeConfig::default()
         },
@@ -110,7 +112,7 @@ async fn run_bot(
         Setup::Checkpoints => State::open(&dir.path().join("state.sqlite3"))
             .await
             .expect("opening the state file"),
-        Setup::Plain | Setup::Metrics => State::in_memory(),
+        Setup::Plain | Setup::Metrics | Setup::Logs => State::in_memory(),
     };
     let bot = Bot::builder(config(base_url, channels, setup))
         .handler(handler)
@@ -179,6 +181,11 @@ pub(crate) fn throughput(flood: &Flood, setup: Setup, seat: Seat) -> Throughput 
     let handler = Counting(Arc::clone(&counter));
     let base_url = flood.base_url();
     let bot = run_bot(&base_url, spec.channels, setup, handler, &counter.done);
+    // The bot's runtime and tasks are all on this thread: a default for it is theirs.
+    let _logs = (setup == Setup::Logs).then(|| {
+        let logs = glimbot::log_subscriber("info", LogFormat::Text, false, std::io::sink);
+        tracing::subscriber::set_default(logs)
+    });
     current_thread_runtime().block_on(bot);
     counter.seat().timed()
 }

@@ -106,7 +106,7 @@ fn throughput() -> Vec<Figure> {
         events: EVENTS,
     });
     let flood = &flood;
-    let rounds: Vec<[Throughput; 6]> = (1..=RUNS)
+    let rounds: Vec<[Throughput; 7]> = (1..=RUNS)
         .map(|run| {
             progress(&format!("throughput, round {run} of {RUNS}"));
             take_turns(
@@ -118,12 +118,21 @@ fn throughput() -> Vec<Figure> {
                     Box::new(|seat| inbound::throughput(flood, Setup::Plain, seat)),
                     Box::new(|seat| inbound::throughput(flood, Setup::Metrics, seat)),
                     Box::new(|seat| inbound::throughput(flood, Setup::Checkpoints, seat)),
+                    Box::new(|seat| inbound::throughput(flood, Setup::Logs, seat)),
                 ],
             )
         })
         .collect();
     let client = |index: usize| rounds.iter().map(|round| round[index]).collect::<Vec<_>>();
-    let [socket, floor, value, bot, with_metrics, with_checkpoints] = std::array::from_fn(client);
+    let [
+        socket,
+        floor,
+        value,
+        bot,
+        with_metrics,
+        with_checkpoints,
+        with_logs,
+    ] = std::array::from_fn(client);
     let rate = |runs: &[Throughput]| runs.iter().map(Throughput::per_second).collect();
     let cpu = |runs: &[Throughput]| runs.iter().map(Throughput::cpu_us_per_event).collect();
     let floor_rate = Figure::new("Floor: typed bare reader, rate", "events/s", rate(&floor));
@@ -180,6 +189,16 @@ fn throughput() -> Vec<Figure> {
             checkpoints_cost <= CHECKPOINTS_COST
         })
         .detail(format!("{checkpoints_cost:.3} × checkpoints off"));
+    let logs_cpu = Figure::new(
+        "glimbot::Bot inbound with logs at info, CPU",
+        "µs/event",
+        cpu(&with_logs),
+    );
+    let logs_cost = logs_cpu.paired_ratio(&bot_cpu);
+    // Shown, not held to a target: most of it is the subscriber's own work.
+    let logs_cpu = logs_cpu
+        .paired_against(&floor_cpu)
+        .detail(format!("{logs_cost:.3} × no logs"));
     let sweep = channel_sweep(&floor_cpu);
     let mut figures = vec![
         floor_rate,
@@ -192,6 +211,7 @@ fn throughput() -> Vec<Figure> {
         bot_cpu,
         metrics_cpu,
         checkpoints_cpu,
+        logs_cpu,
     ];
     figures.extend(sweep);
     figures

@@ -22,9 +22,9 @@ cannot stack both on one core for part of a run.
 - **Throughput, in turns**: events/s and CPU per event over the last 1,000,000 of 1,100,000 \
 events (the first 100,000 warm up and let every channel finish its start-up catch-up). Every \
 client is on a current-thread tokio runtime on its own thread. The clients of a round (socket \
-only, floor, Value, Bot, Bot with metrics on, Bot with checkpoints; or the four sizes of the \
-channel sweep) run at once but take turns: each handles 20,000 events (tens of milliseconds) \
-while the others wait blocked, then passes the turn on. This machine speeds up and slows down by \
+only, floor, Value, Bot, Bot with metrics on, Bot with checkpoints, Bot with logs; or the four \
+sizes of the channel sweep) run at once but take turns: each handles 20,000 events (tens of \
+milliseconds) while the others wait blocked, then passes the turn on. This machine speeds up and slows down by \
 up to 1.5× within a second, so clients measured one after another see different machines; in \
 turns, every client of a round sees the same one. A client's CPU is the process's CPU time \
 (`CLOCK_PROCESS_CPUTIME_ID`, to the nanosecond) during its own turns, its rate its events over \
@@ -39,9 +39,10 @@ frame into `serde_json::Value`, same lookup and no-op. **Socket only**: frames c
 decoded.
 - **glimbot::Bot**: the real runtime (socket, session, router, per-channel worker, handler) with \
 a no-op `on_message` that counts, a saved token so that no login happens, and its state in \
-memory with no resume checkpoint during a run; \"with metrics on\" serves them on a loopback \
-port nobody scrapes, and \"with resume checkpoints\" keeps its state in a SQLite file and writes \
-its checkpoint every second (the default), each checked against the Bot of the same rounds. The \
+memory with no resume checkpoint during a run. \"With metrics on\" serves them on a loopback \
+port nobody scrapes; \"with resume checkpoints\" keeps its state in a SQLite file and writes its \
+checkpoint every second (the default); \"with logs at info\" logs through the command line's \
+subscriber (text at `info`) to a sink. Each is checked against the Bot of the same rounds. The \
 channel sweep runs bots of 1, 10, 100 and 1,000 channels in turns, the flood spread round-robin \
 over the chat topics of every channel (the worst case for batching: each event is for another \
 channel); \"flat\" is checked round by round against the 1-channel bot of the same round.
@@ -284,7 +285,8 @@ pub(crate) fn source() -> String {
 /// Whether a figure meets its target, and why when the median alone does not say.
 fn met(figure: &Figure) -> String {
     let verdict = match figure.met {
-        None => return "—".into(),
+        None if figure.detail.is_none() => return "—".into(),
+        None => "—",
         Some(true) => "yes",
         Some(false) => "**no**",
     };
