@@ -24,8 +24,8 @@ events (the first 100,000 warm up and let every channel finish its start-up catc
 client is on a current-thread tokio runtime on its own thread. The clients of a round (socket \
 only, floor, Value, Bot, Bot with metrics on, Bot with checkpoints, Bot with logs; or the four \
 sizes of the channel sweep) run at once but take turns: each handles 20,000 events (tens of \
-milliseconds) while the others wait blocked, then passes the turn on. This machine speeds up and slows down by \
-up to 1.5× within a second, so clients measured one after another see different machines; in \
+milliseconds) while the others wait blocked, then passes the turn on. This machine speeds up \
+and slows down by up to 1.5× within a second, so clients measured one after another see different machines; in \
 turns, every client of a round sees the same one. A client's CPU is the process's CPU time \
 (`CLOCK_PROCESS_CPUTIME_ID`, to the nanosecond) during its own turns, its rate its events over \
 the wall time of its turns. Where a figure was measured in the same rounds as the floor, its \
@@ -285,7 +285,6 @@ pub(crate) fn source() -> String {
 /// Whether a figure meets its target, and why when the median alone does not say.
 fn met(figure: &Figure) -> String {
     let verdict = match figure.met {
-        None if figure.detail.is_none() => return "—".into(),
         None => "—",
         Some(true) => "yes",
         Some(false) => "**no**",

@@ -8,8 +8,8 @@ pub struct Shutdown(pub(super) CancellationToken);
 
 impl Shutdown {
     /// Asks the bot to stop: it stops taking events, lets running handlers finish (within the
-    /// [shutdown deadline](super::BotBuilder::shutdown_deadline)), sends what is queued (until 1.75 s
-    /// after the stop), leaves its channels, and [`Bot::run`](super::Bot::run) returns.
+    /// [shutdown deadline](super::BotBuilder::shutdown_deadline)), sends what is queued (until
+    /// 1.75 s after the stop), leaves its channels, and [`Bot::run`](super::Bot::run) returns.
     pub fn trigger(&self) {
         self.0.cancel();
     }
