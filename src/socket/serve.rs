@@ -1,10 +1,15 @@
 //! One open socket: frames read and handed to its [`Session`], heartbeats sent, deliveries
 //! handed on, until it is lost or the bot stops.
+//!
+//! The socket is read and written by one task: what the bot writes (the join, its
+//! subscriptions, heartbeats, the leave) is small and rare, and written between reads, so no
+//! frame waits for a lock shared with a writer.
 
+use std::convert::Infallible;
 use std::task::Poll;
+use std::time::Duration;
 
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
@@ -13,10 +18,14 @@ use crate::socket::connection::{Ended, SocketOptions, WebSocket, describe};
 use crate::socket::delivery::{Deliver, Delivery, Subscriptions};
 use crate::socket::session::{Received, Session, SessionError};
 
-/// At most this many frames already received are read in a row, each after a look at the
-/// stop, before the heartbeat's timer is looked at too: racing the timer for every frame
-/// costs as much as routing it.
+/// At most this many frames already received are read in a row before the stop and the
+/// heartbeat's timer are looked at: racing them for every frame costs as much as routing it.
 const IN_A_ROW: usize = 64;
+/// How long writing a frame may take: the bot's frames are small, so a write that waits this
+/// long means the server has stopped reading.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the leave and the close may take once the bot stops.
+const GOODBYE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// One open socket.
 pub(super) struct Connection<'a, S, D> {
@@ -29,21 +38,24 @@ pub(super) struct Connection<'a, S, D> {
 }
 
 impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
-    pub(super) async fn serve(&mut self, socket: WebSocket, backoff: &mut Backoff) -> Ended {
-        let (mut sink, mut stream) = socket.split();
-        let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
-        let writer = tokio::spawn(async move {
-            while let Some(message) = rx.recv().await {
-                let closing = matches!(message, Message::Close(_));
-                if sink.send(message).await.is_err() || closing {
-                    break;
-                }
-            }
-        });
-        let send = |text: String| {
-            let _ = tx.send(Message::text(text));
-        };
-        send(self.session.join());
+    pub(super) async fn serve(&mut self, mut socket: WebSocket, backoff: &mut Backoff) -> Ended {
+        let Err(ended) = self.read(&mut socket, backoff).await;
+        if matches!(ended, Ended::Stopped) {
+            let goodbye = [Message::text(self.session.leave()), Message::Close(None)];
+            // The server learns of the end from the closed TCP connection if not from these.
+            let _ = write(&mut socket, goodbye, GOODBYE_TIMEOUT).await;
+        }
+        ended
+    }
+
+    /// Reads until the socket is lost or the bot stops.
+    async fn read(
+        &mut self,
+        socket: &mut WebSocket,
+        backoff: &mut Backoff,
+    ) -> Result<Infallible, Ended> {
+        let join = Message::text(self.session.join());
+        write(socket, [join], WRITE_TIMEOUT).await?;
         let period = self.options.heartbeat;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -52,11 +64,11 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         // Made once: the loop races it whenever it waits for a frame.
         let stopped = self.stop.cancelled();
         tokio::pin!(stopped);
-        // Frames read in a row without looking at the stop and the heartbeat's timer.
+        // Frames read in a row without waiting; the stop is looked at before each run.
         let mut in_a_row = 0;
-        let ended = loop {
-            let ready = if in_a_row < IN_A_ROW && !self.stop.is_cancelled() {
-                std::future::poll_fn(|cx| Poll::Ready(stream.poll_next_unpin(cx))).await
+        loop {
+            let ready = if in_a_row < IN_A_ROW && (in_a_row > 0 || !self.stop.is_cancelled()) {
+                std::future::poll_fn(|cx| Poll::Ready(socket.poll_next_unpin(cx))).await
             } else {
                 Poll::Pending
             };
@@ -68,30 +80,32 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                 tokio::select! {
                     // The stop first: no frame is read once it is cancelled.
                     biased;
-                    () = &mut stopped => break Ended::Stopped,
+                    () = &mut stopped => return Err(Ended::Stopped),
                     _ = heartbeat.tick() => {
-                        match self.session.heartbeat() {
-                            Some(frame) => send(frame),
-                            None if stalled => send(self.session.keepalive()),
-                            None => break Ended::Lost("no heartbeat reply".into()),
-                        }
+                        let frame = match self.session.heartbeat() {
+                            Some(frame) => frame,
+                            None if stalled => self.session.keepalive(),
+                            None => return Err(Ended::Lost("no heartbeat reply".into())),
+                        };
                         stalled = false;
+                        write(socket, [Message::text(frame)], WRITE_TIMEOUT).await?;
                         continue;
                     }
-                    message = stream.next() => message,
+                    message = socket.next() => message,
                 }
             };
             let text = match message {
                 Some(Ok(Message::Text(text))) => text,
                 Some(Ok(Message::Close(_))) | None => {
-                    break Ended::Lost("the server closed the socket".into());
+                    return Err(Ended::Lost("the server closed the socket".into()));
                 }
-                Some(Err(e)) => break Ended::Lost(describe(&e)),
+                Some(Err(e)) => return Err(Ended::Lost(describe(&e))),
                 Some(Ok(_)) => continue,
             };
             let delivery = match self.session.receive(&text) {
                 Ok(Received::Send(frames)) => {
-                    frames.into_iter().for_each(send);
+                    let frames = frames.into_iter().map(Message::text);
+                    write(socket, frames, WRITE_TIMEOUT).await?;
                     continue;
                 }
                 Ok(Received::Nothing) => continue,
@@ -108,22 +122,14 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                     continue;
                 }
                 Err(refused @ SessionError::Refused(_)) => {
-                    break Ended::Refused(refused.to_string());
+                    return Err(Ended::Refused(refused.to_string()));
                 }
             };
-            match self.deliver(delivery, &mut heartbeat, &send).await {
+            match self.deliver(delivery, &mut heartbeat, socket).await? {
                 Some(waited) => stalled |= waited,
-                None => break Ended::Stopped,
+                None => return Err(Ended::Stopped),
             }
-        };
-        if matches!(ended, Ended::Stopped) {
-            send(self.session.leave());
-            let _ = tx.send(Message::Close(None));
         }
-        drop(tx);
-        // The writer ends once it has sent everything queued (a leave and a close when stopping).
-        let _ = writer.await;
-        ended
     }
 
     /// Hands a delivery on. Returns whether that had to wait, or `None` when the bot is
@@ -132,20 +138,80 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         &mut self,
         delivery: Delivery<S::Event>,
         heartbeat: &mut tokio::time::Interval,
-        send: &impl Fn(String),
-    ) -> Option<bool> {
+        socket: &mut WebSocket,
+    ) -> Result<Option<bool>, Ended> {
         let delivery = self.out.deliver(delivery);
         tokio::pin!(delivery);
         if let Some(taken) = (&mut delivery).now_or_never() {
-            return taken.then_some(false);
+            return Ok(taken.then_some(false));
         }
         loop {
             tokio::select! {
-                _ = self.stop.cancelled() => return None,
-                taken = &mut delivery => return taken.then_some(true),
+                _ = self.stop.cancelled() => return Ok(None),
+                taken = &mut delivery => return Ok(taken.then_some(true)),
                 // Keep the server from closing a socket that is only slow to be read.
-                _ = heartbeat.tick() => send(self.session.keepalive()),
+                _ = heartbeat.tick() => {
+                    let keepalive = Message::text(self.session.keepalive());
+                    write(socket, [keepalive], WRITE_TIMEOUT).await?;
+                }
             }
         }
+    }
+}
+
+/// Writes `frames` and flushes them, within `limit`.
+async fn write(
+    socket: &mut WebSocket,
+    frames: impl IntoIterator<Item = Message>,
+    limit: Duration,
+) -> Result<(), Ended> {
+    let written = async {
+        for frame in frames {
+            socket.feed(frame).await?;
+        }
+        socket.flush().await
+    };
+    match tokio::time::timeout(limit, written).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Ended::Lost(describe(&e))),
+        Err(_) => Err(Ended::Lost("writing to the socket timed out".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_tungstenite::MaybeTlsStream;
+
+    /// A socket to a server that takes the upgrade and then reads nothing more.
+    async fn socket_to_a_deaf_server() -> (WebSocket, tokio::task::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let _socket = tokio_tungstenite::accept_async(tcp).await.unwrap();
+            std::future::pending::<()>().await;
+        });
+        let tcp = MaybeTlsStream::Plain(TcpStream::connect(address).await.unwrap());
+        let url = format!("ws://{address}/");
+        let (socket, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
+        (socket, server)
+    }
+
+    #[tokio::test]
+    async fn a_write_the_server_does_not_read_ends_the_connection_in_time() {
+        let (mut socket, server) = socket_to_a_deaf_server().await;
+        // Far more than the kernel buffers on both ends hold.
+        let frames = (0..256).map(|_| Message::text("x".repeat(1 << 20)));
+        let written = write(&mut socket, frames, Duration::from_millis(300));
+        let written = tokio::time::timeout(Duration::from_secs(5), written).await;
+        let Ok(Err(Ended::Lost(reason))) = written else {
+            panic!("the write did not end as lost within 5 s");
+        };
+        assert_eq!(reason, "writing to the socket timed out");
+        server.abort();
     }
 }
