@@ -1,14 +1,12 @@
 //! What a handler can do in its channel.
 
+mod moderation;
+
 use std::sync::Arc;
 
-use crate::api::Api;
-use crate::api::queries::{
-    BanUser, DeleteChatMessage, LongTimeoutUser, ShortTimeoutUser, UnbanUser, ban_user,
-    delete_chat_message, long_timeout_user, short_timeout_user, unban_user,
-};
 use tokio_util::sync::CancellationToken;
 
+use crate::api::Api;
 use crate::bot::args::parse_invocation;
 use crate::bot::commands::Commands;
 use crate::bot::sender::Outbox;
@@ -120,86 +118,6 @@ impl Context {
             .await
     }
 
-    /// Deletes a message.
-    ///
-    /// # Errors
-    /// [`crate::Error::GraphQl`] (`unauthorized`) when the bot does not moderate the channel.
-    pub async fn delete(&self, message: &ChatMessage) -> Result<()> {
-        let variables = delete_chat_message::Variables {
-            channel_id: self.inner.channel.id.clone(),
-            message_id: message.id.clone(),
-        };
-        self.inner
-            .bot
-            .api
-            .run::<DeleteChatMessage>(variables)
-            .await
-            .map(drop)
-    }
-
-    /// Times a user out for 5 minutes and hides their messages.
-    ///
-    /// # Errors
-    /// As [`Context::delete`].
-    pub async fn short_timeout(&self, user: &User) -> Result<()> {
-        let variables = short_timeout_user::Variables {
-            channel_id: self.channel_id(),
-            user_id: user.id.clone(),
-        };
-        self.inner
-            .bot
-            .api
-            .run::<ShortTimeoutUser>(variables)
-            .await
-            .map(drop)
-    }
-
-    /// Times a user out for 15 minutes and hides their messages.
-    ///
-    /// # Errors
-    /// As [`Context::delete`].
-    pub async fn long_timeout(&self, user: &User) -> Result<()> {
-        let variables = long_timeout_user::Variables {
-            channel_id: self.channel_id(),
-            user_id: user.id.clone(),
-        };
-        self.inner
-            .bot
-            .api
-            .run::<LongTimeoutUser>(variables)
-            .await
-            .map(drop)
-    }
-
-    /// Bans a user from the channel and hides their messages.
-    ///
-    /// # Errors
-    /// As [`Context::delete`].
-    pub async fn ban(&self, user: &User) -> Result<()> {
-        let variables = ban_user::Variables {
-            channel_id: self.channel_id(),
-            user_id: user.id.clone(),
-        };
-        self.inner.bot.api.run::<BanUser>(variables).await.map(drop)
-    }
-
-    /// Lifts a user's ban.
-    ///
-    /// # Errors
-    /// As [`Context::delete`]; Glimesh also fails when the user is not banned.
-    pub async fn unban(&self, user: &User) -> Result<()> {
-        let variables = unban_user::Variables {
-            channel_id: self.channel_id(),
-            user_id: user.id.clone(),
-        };
-        self.inner
-            .bot
-            .api
-            .run::<UnbanUser>(variables)
-            .await
-            .map(drop)
-    }
-
     /// The commands a user may run here, e.g. `!commands, !ping, !roll`.
     pub fn command_list(&self, moderator: bool) -> String {
         self.inner.bot.commands.list(moderator)
@@ -243,9 +161,5 @@ impl Context {
     /// ```
     pub async fn stopped(&self) {
         self.inner.bot.stop.cancelled().await;
-    }
-
-    fn channel_id(&self) -> String {
-        self.inner.channel.id.clone()
     }
 }
