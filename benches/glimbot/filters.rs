@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::DateTime;
 use glimbot::{ChatMessage, Filters, User};
 
+use crate::figure::Figure;
 use crate::measure::cpu_time;
-use crate::report::Figure;
 
 /// Rounds, each measuring without filters and then with them.
 const ROUNDS: usize = 7;

@@ -9,7 +9,9 @@
 //! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
 //! whose start-up time or memory must be a process's own.
 
+mod burst;
 mod emulator;
+mod figure;
 mod filters;
 mod flood;
 mod helper;
@@ -19,13 +21,15 @@ mod measure;
 mod readers;
 mod report;
 mod startup;
+mod sweep;
 mod turns;
 
+use figure::Figure;
 use flood::{Flood, Spec};
 use inbound::Setup;
 use measure::{Throughput, percentile};
-use report::{Figure, Report};
-use turns::{Client, Schedule, take_turns};
+use report::Report;
+use turns::{Schedule, take_turns};
 
 /// The argument that runs the filters' figures alone.
 const FILTERS_ONLY: &str = "filters";
@@ -41,10 +45,8 @@ const SCHEDULE: Schedule = Schedule {
 /// Runs of the fast figures, and of the slow ones (burst, channel sweep, memory, latency).
 const RUNS: usize = 5;
 const SLOW_RUNS: usize = 3;
-const BURST_EVENTS: u64 = 1_000_000;
 const ROUND_TRIPS: usize = 1_000;
 const COLD_STARTS: usize = 7;
-const CHANNEL_SWEEP: [usize; 4] = [1, 10, 100, 1_000];
 const MANY_CHANNELS: usize = 1_000;
 /// The bot's rate must be at least this share of the floor's, in every round.
 const RATE_TARGET: f64 = 0.75;
@@ -54,8 +56,6 @@ const CPU_TARGET: f64 = 1.33;
 const METRICS_COST: f64 = 1.05;
 /// Resume checkpoints may cost at most this many times the CPU per event without them.
 const CHECKPOINTS_COST: f64 = 1.10;
-/// "Flat": the CPU per event with many channels is at most this many times that with one.
-const FLAT: f64 = 1.25;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -64,7 +64,7 @@ fn main() {
     {
         match role.as_str() {
             flood::ROLE => flood::serve(rest),
-            inbound::BURST_ROLE => inbound::burst_role(rest),
+            burst::BURST_ROLE => burst::burst_role(rest),
             startup::COLD_START_ROLE => startup::cold_start_role(rest),
             startup::MEMORY_ROLE => startup::memory_role(rest),
             other => panic!("unknown helper role {other:?}"),
@@ -84,7 +84,7 @@ fn main() {
         return;
     }
     let mut figures = throughput();
-    figures.extend(burst());
+    figures.extend(burst::figures());
     figures.extend(against_emulator());
     progress("filters");
     figures.extend(filters::measure());
@@ -165,41 +165,33 @@ fn throughput() -> Vec<Figure> {
         .target(format!("≤ {CPU_TARGET} × floor in every round"), |_| {
             cpu_met
         });
-    let metrics_cpu = Figure::new(
-        "glimbot::Bot inbound with metrics on, CPU",
-        "µs/event",
-        cpu(&with_metrics),
+    let setup_cost = |name: &str, runs: &[Throughput], without: &str, limit: Option<f64>| {
+        let name = format!("glimbot::Bot inbound with {name}, CPU");
+        let figure = Figure::new(name, "µs/event", cpu(runs));
+        let cost = figure.paired_ratio(&bot_cpu);
+        let figure = figure
+            .paired_against(&floor_cpu)
+            .detail(format!("{cost:.3} × {without}"));
+        match limit {
+            Some(limit) => figure.target(format!("≤ {limit} × {without}"), |_| cost <= limit),
+            None => figure,
+        }
+    };
+    let metrics_cpu = setup_cost(
+        "metrics on",
+        &with_metrics,
+        "metrics off",
+        Some(METRICS_COST),
     );
-    let metrics_cost = metrics_cpu.paired_ratio(&bot_cpu);
-    let metrics_cpu = metrics_cpu
-        .paired_against(&floor_cpu)
-        .target(format!("≤ {METRICS_COST} × metrics off"), |_| {
-            metrics_cost <= METRICS_COST
-        })
-        .detail(format!("{metrics_cost:.3} × metrics off"));
-    let checkpoints_cpu = Figure::new(
-        "glimbot::Bot inbound with resume checkpoints on a SQLite file, CPU",
-        "µs/event",
-        cpu(&with_checkpoints),
+    let checkpoints_cpu = setup_cost(
+        "resume checkpoints on a SQLite file",
+        &with_checkpoints,
+        "checkpoints off",
+        Some(CHECKPOINTS_COST),
     );
-    let checkpoints_cost = checkpoints_cpu.paired_ratio(&bot_cpu);
-    let checkpoints_cpu = checkpoints_cpu
-        .paired_against(&floor_cpu)
-        .target(format!("≤ {CHECKPOINTS_COST} × checkpoints off"), |_| {
-            checkpoints_cost <= CHECKPOINTS_COST
-        })
-        .detail(format!("{checkpoints_cost:.3} × checkpoints off"));
-    let logs_cpu = Figure::new(
-        "glimbot::Bot inbound with logs at info, CPU",
-        "µs/event",
-        cpu(&with_logs),
-    );
-    let logs_cost = logs_cpu.paired_ratio(&bot_cpu);
     // Shown, not held to a target: most of it is the subscriber's own work.
-    let logs_cpu = logs_cpu
-        .paired_against(&floor_cpu)
-        .detail(format!("{logs_cost:.3} × no logs"));
-    let sweep = channel_sweep(&floor_cpu);
+    let logs_cpu = setup_cost("logs at info", &with_logs, "no logs", None);
+    let sweep = sweep::figures(&floor_cpu);
     let mut figures = vec![
         floor_rate,
         floor_cpu,
@@ -217,91 +209,10 @@ fn throughput() -> Vec<Figure> {
     figures
 }
 
-/// The bot's CPU per event with the flood spread round-robin over more channels, in rounds
-/// that also measure one channel, so that "flat" compares runs of the same round.
-fn channel_sweep(floor_cpu: &Figure) -> Vec<Figure> {
-    let floods = CHANNEL_SWEEP.map(|channels| {
-        let spec = Spec {
-            channels,
-            events: EVENTS,
-        };
-        (channels, Flood::start(spec))
-    });
-    let mut runs = vec![Vec::new(); floods.len()];
-    for round in 1..=SLOW_RUNS {
-        progress(&format!("channel sweep, round {round} of {SLOW_RUNS}"));
-        let clients = floods.each_ref().map(|(_, flood)| -> Client<'_> {
-            Box::new(move |seat| inbound::throughput(flood, Setup::Plain, seat))
-        });
-        let measured = take_turns(SCHEDULE, clients);
-        for (runs, measured) in runs.iter_mut().zip(measured) {
-            runs.push(measured.cpu_us_per_event());
-        }
-    }
-    let mut figures = floods.iter().zip(runs).map(|((channels, _), runs)| {
-        Figure::new(sweep_name(*channels), "µs/event", runs).against(floor_cpu)
-    });
-    let one = figures.next().expect("one channel comes first");
-    let flat: Vec<Figure> = figures
-        .map(|many| {
-            let growth = many.paired_ratio(&one);
-            many.target(format!("≤ {FLAT} × 1 channel, round by round"), |_| {
-                growth <= FLAT
-            })
-            .detail(format!("{growth:.2} × 1 channel"))
-        })
-        .collect();
-    std::iter::once(one).chain(flat).collect()
-}
-
-fn sweep_name(channels: usize) -> String {
-    format!("Channel sweep: glimbot::Bot CPU, {}", in_channels(channels))
-}
-
 /// "1 channel", "10 channels".
 fn in_channels(count: usize) -> String {
     let plural = if count == 1 { "" } else { "s" };
     format!("{count} channel{plural}")
-}
-
-/// A million events against a 10 µs handler, in helper processes: into one channel, then
-/// spread over many, where every channel's queue can fill at once.
-fn burst() -> Vec<Figure> {
-    let mut figures = burst_of(1, "< 20 MiB (flat: the 1-channel budget)", 20.0);
-    figures.extend(burst_of(
-        MANY_CHANNELS,
-        "< 40 MiB (queued events bounded across channels)",
-        40.0,
-    ));
-    figures
-}
-
-fn burst_of(channels: usize, memory_target: &str, memory_limit: f64) -> Vec<Figure> {
-    let flood = Flood::start(Spec {
-        channels,
-        events: BURST_EVENTS,
-    });
-    let runs: Vec<inbound::Burst> = (1..=SLOW_RUNS)
-        .map(|run| {
-            let into = in_channels(channels);
-            progress(&format!("burst into {into}, run {run} of {SLOW_RUNS}"));
-            inbound::burst(&flood)
-        })
-        .collect();
-    let field = |get: fn(&inbound::Burst) -> f64| runs.iter().map(get).collect::<Vec<_>>();
-    let into = in_channels(channels);
-    let name = |what: &str| format!("Burst of 1 M at 10 µs/event into {into}: {what}");
-    vec![
-        Figure::new(name("lost"), "count", field(|b| b.lost as f64))
-            .target("0 in every run", |_| runs.iter().all(|b| b.lost == 0)),
-        Figure::new(name("duplicated"), "count", field(|b| b.duplicated as f64))
-            .target("0 in every run", |_| runs.iter().all(|b| b.duplicated == 0)),
-        Figure::new(name("peak RSS"), "MiB", field(|b| b.memory.peak_mib))
-            .target(memory_target, |_| {
-                runs.iter().all(|b| b.memory.peak_mib < memory_limit)
-            }),
-        Figure::new(name("duration"), "s", field(|b| b.seconds)),
-    ]
 }
 
 /// Reply latency, cold start and memory against the emulator.

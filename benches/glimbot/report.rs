@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::measure::{Background, median};
+use crate::figure::Figure;
+use crate::measure::Background;
 
 /// The one command that runs the benchmarks.
 pub(crate) const COMMAND: &str = "cargo bench --bench glimbot";
@@ -62,77 +63,6 @@ of which 5 trip a filter, on the bench's own thread; the filters' clock moves 10
 Each of 7 rounds measures the corpus without filters (the same loop, no check) and then with \
 them, each for at least 0.7 s of CPU; \"added CPU\" is with minus without, round by round.
 - Each figure is the median of its runs.";
-
-/// One measured figure.
-#[derive(Debug, Serialize)]
-pub(crate) struct Figure {
-    name: String,
-    unit: &'static str,
-    runs: Vec<f64>,
-    median: f64,
-    target: Option<String>,
-    met: Option<bool>,
-    /// What decided `met`, when it is not the median itself.
-    detail: Option<String>,
-    /// The median over the floor's median, for figures comparable to the floor.
-    ratio_to_floor: Option<f64>,
-}
-
-impl Figure {
-    pub(crate) fn new(name: impl Into<String>, unit: &'static str, runs: Vec<f64>) -> Self {
-        Self {
-            name: name.into(),
-            unit,
-            median: median(&runs),
-            runs,
-            target: None,
-            met: None,
-            detail: None,
-            ratio_to_floor: None,
-        }
-    }
-
-    /// Sets the target, and whether the median meets it.
-    pub(crate) fn target(mut self, text: impl Into<String>, met: impl Fn(f64) -> bool) -> Self {
-        self.met = Some(met(self.median));
-        self.target = Some(text.into());
-        self
-    }
-
-    /// Says what decided whether the target is met, when it is not the median itself.
-    pub(crate) fn detail(mut self, text: impl Into<String>) -> Self {
-        self.detail = Some(text.into());
-        self
-    }
-
-    /// Sets the ratio to the floor's figure of the same unit: the ratio of the medians.
-    pub(crate) fn against(mut self, floor: &Figure) -> Self {
-        self.ratio_to_floor = Some(self.median / floor.median);
-        self
-    }
-
-    /// Sets the ratio to the floor's figure of the same unit, measured in the same rounds.
-    pub(crate) fn paired_against(mut self, floor: &Figure) -> Self {
-        self.ratio_to_floor = Some(self.paired_ratio(floor));
-        self
-    }
-
-    /// The run-by-run ratios to a figure measured in the same rounds: a machine that is faster
-    /// in one round than in another moves both runs of a pair alike.
-    pub(crate) fn ratios(&self, other: &Figure) -> Vec<f64> {
-        assert_eq!(self.runs.len(), other.runs.len(), "runs of the same rounds");
-        self.runs
-            .iter()
-            .zip(&other.runs)
-            .map(|(a, b)| a / b)
-            .collect()
-    }
-
-    /// The median of [`Figure::ratios`].
-    pub(crate) fn paired_ratio(&self, other: &Figure) -> f64 {
-        median(&self.ratios(other))
-    }
-}
 
 /// The machine the figures come from.
 #[derive(Debug, Serialize)]
