@@ -14,6 +14,10 @@ use crate::socket::{Deliver, Delivery};
 /// The channels' lanes, in channel order.
 pub(super) struct Router {
     lanes: Vec<Arc<Lane>>,
+    /// The worker of the channel the last delivery ran for, kept while that channel's
+    /// deliveries follow one another, so that each runs without a look at its lane. It goes
+    /// back when another channel's delivery comes, and whenever the socket waits.
+    held: Option<(usize, Lease)>,
     budget: Arc<Budget>,
     metrics: Metrics,
     stop: CancellationToken,
@@ -28,6 +32,7 @@ impl Router {
     ) -> Self {
         Self {
             lanes,
+            held: None,
             budget,
             metrics,
             stop,
@@ -44,47 +49,83 @@ impl Deliver<Event> for Router {
         let Some(lane) = self.lanes.get(channel) else {
             return true;
         };
-        let event = matches!(delivery, Delivery::Event(..));
-        let mut delivery = delivery;
-        let mut room = None;
-        loop {
-            delivery = match lane.offer(delivery, &self.budget) {
-                Offer::Run(lease, delivery) => {
-                    run(lane, lease, delivery).await;
-                    return true;
+        // Another channel's worker goes back to its lane here.
+        let (lease, delivery) = match self.held.take().filter(|(held, _)| *held == channel) {
+            Some((_, lease)) => (lease, delivery),
+            None => match take(lane, delivery, &self.budget, &self.metrics, &self.stop).await {
+                Taken::Run(lease, delivery) => (lease, delivery),
+                Taken::Queued => return true,
+                Taken::Stopped => return false,
+            },
+        };
+        self.held = run(lane, lease, delivery)
+            .await
+            .map(|lease| (channel, lease));
+        true
+    }
+
+    fn rest(&mut self) {
+        self.held = None;
+    }
+}
+
+/// What became of a delivery offered to its lane.
+enum Taken {
+    /// The worker was idle: run the delivery now, on the socket's task.
+    Run(Lease, Delivery<Event>),
+    Queued,
+    /// The bot stopped while the delivery waited for room.
+    Stopped,
+}
+
+/// Offers a delivery to its lane until the lane takes it, waiting while its queue or the
+/// budget is full.
+async fn take(
+    lane: &Arc<Lane>,
+    mut delivery: Delivery<Event>,
+    budget: &Budget,
+    metrics: &Metrics,
+    stop: &CancellationToken,
+) -> Taken {
+    let event = matches!(delivery, Delivery::Event(..));
+    let mut room = None;
+    loop {
+        delivery = match lane.offer(delivery, budget) {
+            Offer::Run(lease, delivery) => return Taken::Run(lease, delivery),
+            Offer::Queued => {
+                if event {
+                    metrics.event_queued();
                 }
-                Offer::Queued => {
-                    if event {
-                        self.metrics.event_queued();
-                    }
-                    return true;
-                }
-                Offer::Full(delivery) => delivery,
-            };
-            // The socket looks at the stop before each frame; only waiting must look again.
-            if self.stop.is_cancelled() {
-                return false;
+                return Taken::Queued;
             }
-            // Made before the next offer, so that room given back in between is not missed.
-            match room.take() {
-                Some(room) => room.await,
-                None => {
-                    let mut wait = Box::pin(self.budget.room());
-                    wait.as_mut().enable();
-                    room = Some(wait);
-                }
+            Offer::Full(delivery) => delivery,
+        };
+        // The socket looks at the stop before each run of frames; only waiting must look again.
+        if stop.is_cancelled() {
+            return Taken::Stopped;
+        }
+        // Made before the next offer, so that room given back in between is not missed.
+        match room.take() {
+            Some(room) => room.await,
+            None => {
+                let mut wait = Box::pin(budget.room());
+                wait.as_mut().enable();
+                room = Some(wait);
             }
         }
     }
 }
 
-/// Runs a delivery on the socket's task as far as it goes without waiting, and hands the rest
-/// to the lane's task.
-async fn run(lane: &Lane, lease: Lease, delivery: Delivery<Event>) {
+/// Runs a delivery on the socket's task as far as it goes without waiting, and then gives the
+/// lease back for the next; a delivery that has to wait is handed to the lane's task.
+async fn run(lane: &Lane, lease: Lease, delivery: Delivery<Event>) -> Option<Lease> {
     let mut work = Box::pin(lease.deliver(delivery));
-    let done =
-        std::future::poll_fn(|cx| Poll::Ready(lane.in_span(|| work.as_mut().poll(cx)).is_ready()));
-    if !done.await {
-        lane.hand_over(work);
+    let polled = std::future::poll_fn(|cx| Poll::Ready(lane.in_span(|| work.as_mut().poll(cx))));
+    match polled.await {
+        Poll::Ready(lease) => Some(lease),
+        Poll::Pending => {
+            lane.hand_over(work);
+            None
+        }
     }
 }

@@ -37,4 +37,8 @@ pub(crate) enum Delivery<E> {
 pub(crate) trait Deliver<E>: Send {
     /// Hands a delivery on; `false` when nobody takes them any more.
     fn deliver(&mut self, delivery: Delivery<E>) -> impl Future<Output = bool> + Send;
+
+    /// The socket is about to wait for frames (or has lost its connection): whatever the
+    /// consumer kept from one delivery for the next goes back.
+    fn rest(&mut self);
 }

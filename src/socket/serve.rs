@@ -40,6 +40,7 @@ pub(super) struct Connection<'a, S, D> {
 impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
     pub(super) async fn serve(&mut self, mut socket: WebSocket, backoff: &mut Backoff) -> Ended {
         let Err(ended) = self.read(&mut socket, backoff).await;
+        self.out.rest();
         if matches!(ended, Ended::Stopped) {
             let goodbye = [Message::text(self.session.leave()), Message::Close(None)];
             // The server learns of the end from the closed TCP connection if not from these.
@@ -77,6 +78,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                 message
             } else {
                 in_a_row = 0;
+                self.out.rest();
                 tokio::select! {
                     // The stop first: no frame is read once it is cancelled.
                     biased;

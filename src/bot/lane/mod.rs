@@ -21,8 +21,9 @@ use crate::socket::Delivery;
 pub(crate) use budget::Budget;
 pub(crate) use task::Shutdown;
 
-/// Work started on the socket's task that the lane's task finishes.
-type Unfinished = Pin<Box<dyn Future<Output = ()> + Send>>;
+/// Work started on the socket's task that the lane's task finishes; the worker goes back to
+/// the lane when the lease it ends with is dropped.
+type Unfinished = Pin<Box<dyn Future<Output = Lease> + Send>>;
 
 /// One channel's lane.
 pub(crate) struct Lane {
@@ -163,11 +164,13 @@ impl Lane {
 }
 
 impl Lease {
-    /// Runs one delivery; the worker goes back to its lane when this ends or is dropped.
-    pub(crate) async fn deliver(mut self, delivery: Delivery<Event>) {
+    /// Runs one delivery, and ends with the lease for the next one. The worker goes back to
+    /// its lane when the lease is dropped, or this is.
+    pub(crate) async fn deliver(mut self, delivery: Delivery<Event>) -> Lease {
         if let Some(worker) = self.worker.as_deref_mut() {
             worker.deliver(&delivery).await;
         }
+        self
     }
 
     fn worker(&mut self) -> Option<&mut Worker> {

@@ -70,7 +70,7 @@ impl Lane {
                 };
                 let work = async {
                     match next {
-                        Next::Finish(unfinished) => unfinished.await,
+                        Next::Finish(unfinished) => drop(unfinished.await),
                         Next::Drain(mut lease) => {
                             let Some(worker) = lease.worker() else { return };
                             while !stop.is_cancelled()
@@ -97,7 +97,7 @@ impl Lane {
             // A delivery the socket's task started is finished, within the deadline.
             if let Some(unfinished) = self.take_unfinished() {
                 tokio::select! {
-                    () = unfinished => {}
+                    lease = unfinished => drop(lease),
                     () = &mut past_deadline => {
                         tracing::warn!("a handler did not finish before the shutdown deadline");
                     }
@@ -116,10 +116,13 @@ impl Lane {
     pub(crate) async fn close(self: Arc<Self>, deadline: Duration) {
         let span = self.span.clone();
         async move {
-            if let Some(unfinished) = self.take_unfinished()
-                && tokio::time::timeout(deadline, unfinished).await.is_err()
-            {
-                tracing::warn!("a handler did not finish before the shutdown deadline");
+            if let Some(unfinished) = self.take_unfinished() {
+                match tokio::time::timeout(deadline, unfinished).await {
+                    Ok(lease) => drop(lease),
+                    Err(_) => {
+                        tracing::warn!("a handler did not finish before the shutdown deadline")
+                    }
+                }
             }
             if let Some(mut lease) = self.idle_worker()
                 && let Some(worker) = lease.worker()
