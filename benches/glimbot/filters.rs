@@ -68,6 +68,7 @@ const CORPUS: [&str; 40] = [
 
 /// Per message: without filters, with them, and what they add, in the same rounds.
 pub(crate) fn measure() -> Vec<Figure> {
+    crate::progress("filters");
     let messages: Vec<ChatMessage> = CORPUS.iter().enumerate().map(message).collect();
     let filters = realistic();
     let (mut without, mut with) = (Vec::new(), Vec::new());

@@ -3,8 +3,8 @@
 //! latency, cold start and memory against the emulator, and the CPU the chat filters add per
 //! message. Results go to stdout, `target/bench-results.json` and `BENCHMARKS.md`, whose notes
 //! say how each figure is made. `cargo bench --bench glimbot -- filters` measures the filters
-//! alone and prints their figures, and `-- throughput` the throughput rounds and the channel
-//! sweep, leaving the files as they were.
+//! alone and prints their figures, `-- throughput` the throughput rounds and the channel sweep,
+//! and `-- emulator` the figures against the emulator, leaving the files as they were.
 //!
 //! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
 //! whose start-up time or memory must be a process's own.
@@ -35,6 +35,16 @@ use turns::{Schedule, take_turns};
 const FILTERS_ONLY: &str = "filters";
 /// The argument that runs the throughput rounds and the channel sweep alone.
 const THROUGHPUT_ONLY: &str = "throughput";
+/// The argument that runs the figures against the emulator alone.
+const EMULATOR_ONLY: &str = "emulator";
+/// The parts that run alone when named, leaving the files as they were.
+const PARTS: [Part; 3] = [
+    (THROUGHPUT_ONLY, throughput),
+    (EMULATOR_ONLY, against_emulator),
+    (FILTERS_ONLY, filters::measure),
+];
+/// A part's name on the command line, and what it measures.
+type Part = (&'static str, fn() -> Vec<Figure>);
 /// Events per throughput run, of which the first `WARMUP` are not timed.
 const EVENTS: u64 = 1_100_000;
 const WARMUP: u64 = 100_000;
@@ -74,19 +84,16 @@ fn main() {
     // Before anything runs: the source may change while the benchmarks do.
     let source = report::source();
     let background = measure::Background::start();
-    if args.iter().any(|arg| arg == FILTERS_ONLY) {
-        progress("filters");
-        Report::new(source, flood::push_bytes(), &background, filters::measure()).print();
-        return;
-    }
-    if args.iter().any(|arg| arg == THROUGHPUT_ONLY) {
-        Report::new(source, flood::push_bytes(), &background, throughput()).print();
+    if let Some((_, measure)) = PARTS
+        .iter()
+        .find(|(name, _)| args.contains(&name.to_string()))
+    {
+        Report::new(source, flood::push_bytes(), &background, measure()).print();
         return;
     }
     let mut figures = throughput();
     figures.extend(burst::figures());
     figures.extend(against_emulator());
-    progress("filters");
     figures.extend(filters::measure());
     let report = Report::new(source, flood::push_bytes(), &background, figures);
     report.print();
