@@ -164,6 +164,12 @@ async fn a_scrape_counts_what_the_bot_did() {
     // on_ready, five on_message and two commands; the bot's own lines reach no handler.
     let runs = r#"glimbot_handler_duration_seconds_count{channel="streamer"}"#;
     reads(address, runs, 8.0).await;
+    // The commands waited for their replies to be sent: the clock saw time pass.
+    let took = series(
+        address,
+        r#"glimbot_handler_duration_seconds_sum{channel="streamer"}"#,
+    );
+    assert!(took.await > 0.0, "handler runs were timed at 0 s");
     reads(address, "glimbot_logins_total", 1.0).await;
     reads(address, "glimbot_reconnects_total", 0.0).await;
     reads(address, "glimbot_events_queued", 0.0).await;

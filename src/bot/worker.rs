@@ -206,9 +206,9 @@ impl Worker {
 
     /// Runs one handler method, catching its panic.
     async fn call(&self, what: &'static str, method: impl Future<Output = Result<()>>) {
-        // Reading the clock costs on every event; only kept metrics pay it, and the clock is
-        // the CPU's counter, read without a call into the kernel's time.
-        let started = self.metrics.is_enabled().then(quanta::Instant::now);
+        // Reading the clock costs on every event; only kept metrics pay it. The clock is the
+        // CPU's counter, read raw and scaled once per call.
+        let started = self.metrics.timer().map(|clock| (clock, clock.raw()));
         let outcome = AssertUnwindSafe(method).catch_unwind().await;
         let outcome = outcome.unwrap_or_else(|panic| {
             let text = panic
@@ -219,8 +219,9 @@ impl Worker {
             tracing::error!(handler = what, panic = %text, "a handler panicked; the bot carries on");
             Err(Error::Panic(text))
         });
-        if let Some(started) = started {
-            self.metrics.handler_finished(started.elapsed(), &outcome);
+        if let Some((clock, started)) = started {
+            let took = clock.delta(started, clock.raw());
+            self.metrics.handler_finished(took, &outcome);
         }
         if let Err(error) = outcome {
             self.handler.on_error(&self.ctx, error).await;
