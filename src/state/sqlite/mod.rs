@@ -16,7 +16,7 @@ use crate::state::store::Scope;
 /// Work for the store's thread; it answers through a channel the job carries.
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
-/// A [`Store`] in one SQLite file (WAL mode, `synchronous = FULL`): every write is one
+/// A [`Store`](crate::state::store::Store) in one SQLite file (WAL mode, `synchronous = FULL`): every write is one
 /// transaction, on disk when its call returns.
 ///
 /// SQLite blocks, so one thread of the store's own owns the connection and runs the calls in
