@@ -52,7 +52,8 @@ pub(crate) struct Worker {
     pub(crate) metrics: ChannelMetrics,
 }
 
-/// How far a bot has come: channels ready, and the newest message handled.
+/// How far a bot has come: channels ready (subscribed, and what they missed delivered), and the
+/// newest message handled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Progress {
     pub(crate) ready: usize,
@@ -107,7 +108,6 @@ impl Worker {
                 self.call("module ready", module.on_ready(&self.ctx)).await;
             }
             self.call("ready", self.handler.on_ready(&self.ctx)).await;
-            self.progress.send_modify(|p| p.ready += 1);
         } else {
             self.call("reconnect", self.handler.on_reconnect(&self.ctx))
                 .await;
@@ -115,6 +115,10 @@ impl Worker {
         self.catch_up().await;
         for event in std::mem::take(&mut self.subscription.held) {
             self.event(&event).await;
+        }
+        if first {
+            // Ready once what was missed is delivered: whatever comes next comes live, in order.
+            self.progress.send_modify(|p| p.ready += 1);
         }
     }
 
