@@ -13,7 +13,8 @@ use crate::testing::{Harness, PATIENCE};
 
 impl Harness {
     /// Starts a local Glimesh and the bot `setup` describes (as [`crate::run`] takes it) in the
-    /// channel of [`STREAMER`], and waits until the bot is ready.
+    /// channel of [`STREAMER`], and waits until the bot is ready: subscribed, and what it missed
+    /// at start delivered, so that what a test does next reaches it live.
     ///
     /// # Panics
     /// When the bot cannot start or is not ready within 5 s, with the reason.
