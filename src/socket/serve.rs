@@ -56,7 +56,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         backoff: &mut Backoff,
     ) -> Result<Infallible, Ended> {
         let join = Message::text(self.session.join());
-        write(socket, [join], WRITE_TIMEOUT).await?;
+        send(self.stop, socket, [join]).await?;
         let period = self.options.heartbeat;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -90,7 +90,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                             None => return Err(Ended::Lost("no heartbeat reply".into())),
                         };
                         stalled = false;
-                        write(socket, [Message::text(frame)], WRITE_TIMEOUT).await?;
+                        send(self.stop, socket, [Message::text(frame)]).await?;
                         continue;
                     }
                     message = socket.next() => message,
@@ -107,7 +107,7 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
             let delivery = match self.session.receive(&text) {
                 Ok(Received::Send(frames)) => {
                     let frames = frames.into_iter().map(Message::text);
-                    write(socket, frames, WRITE_TIMEOUT).await?;
+                    send(self.stop, socket, frames).await?;
                     continue;
                 }
                 Ok(Received::Nothing) => continue,
@@ -154,10 +154,24 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                 // Keep the server from closing a socket that is only slow to be read.
                 _ = heartbeat.tick() => {
                     let keepalive = Message::text(self.session.keepalive());
-                    write(socket, [keepalive], WRITE_TIMEOUT).await?;
+                    send(self.stop, socket, [keepalive]).await?;
                 }
             }
         }
+    }
+}
+
+/// Writes `frames` within [`WRITE_TIMEOUT`], unless the bot stops first: a server that has
+/// stopped reading must not hold a stopping bot.
+async fn send(
+    stop: &CancellationToken,
+    socket: &mut WebSocket,
+    frames: impl IntoIterator<Item = Message>,
+) -> Result<(), Ended> {
+    tokio::select! {
+        biased;
+        () = stop.cancelled() => Err(Ended::Stopped),
+        written = write(socket, frames, WRITE_TIMEOUT) => written,
     }
 }
 
@@ -181,39 +195,4 @@ async fn write(
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use tokio::net::{TcpListener, TcpStream};
-    use tokio_tungstenite::MaybeTlsStream;
-
-    /// A socket to a server that takes the upgrade and then reads nothing more.
-    async fn socket_to_a_deaf_server() -> (WebSocket, tokio::task::JoinHandle<()>) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            let (tcp, _) = listener.accept().await.unwrap();
-            let _socket = tokio_tungstenite::accept_async(tcp).await.unwrap();
-            std::future::pending::<()>().await;
-        });
-        let tcp = MaybeTlsStream::Plain(TcpStream::connect(address).await.unwrap());
-        let url = format!("ws://{address}/");
-        let (socket, _) = tokio_tungstenite::client_async(url, tcp).await.unwrap();
-        (socket, server)
-    }
-
-    #[tokio::test]
-    async fn a_write_the_server_does_not_read_ends_the_connection_in_time() {
-        let (mut socket, server) = socket_to_a_deaf_server().await;
-        // Far more than the kernel buffers on both ends hold.
-        let frames = (0..256).map(|_| Message::text("x".repeat(1 << 20)));
-        let written = write(&mut socket, frames, Duration::from_millis(300));
-        let written = tokio::time::timeout(Duration::from_secs(5), written).await;
-        let Ok(Err(Ended::Lost(reason))) = written else {
-            panic!("the write did not end as lost within 5 s");
-        };
-        assert_eq!(reason, "writing to the socket timed out");
-        server.abort();
-    }
-}
+mod tests;
