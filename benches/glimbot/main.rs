@@ -27,7 +27,7 @@ mod turns;
 use figure::Figure;
 use flood::{Flood, Spec};
 use inbound::Setup;
-use measure::{Throughput, percentile};
+use measure::Throughput;
 use report::Report;
 use turns::{Schedule, take_turns};
 
@@ -40,7 +40,7 @@ const EMULATOR_ONLY: &str = "emulator";
 /// The parts that run alone when named, leaving the files as they were.
 const PARTS: [Part; 3] = [
     (THROUGHPUT_ONLY, throughput),
-    (EMULATOR_ONLY, against_emulator),
+    (EMULATOR_ONLY, emulator::figures),
     (FILTERS_ONLY, filters::measure),
 ];
 /// A part's name on the command line, and what it measures.
@@ -55,8 +55,6 @@ const SCHEDULE: Schedule = Schedule {
 /// Runs of the fast figures, and of the slow ones (burst, channel sweep, memory, latency).
 const RUNS: usize = 5;
 const SLOW_RUNS: usize = 3;
-const ROUND_TRIPS: usize = 1_000;
-const COLD_STARTS: usize = 7;
 const MANY_CHANNELS: usize = 1_000;
 /// The bot's rate must be at least this share of the floor's, in every round.
 const RATE_TARGET: f64 = 0.75;
@@ -93,7 +91,7 @@ fn main() {
     }
     let mut figures = throughput();
     figures.extend(burst::figures());
-    figures.extend(against_emulator());
+    figures.extend(emulator::figures());
     figures.extend(filters::measure());
     let report = Report::new(source, flood::push_bytes(), &background, figures);
     report.print();
@@ -220,38 +218,4 @@ fn throughput() -> Vec<Figure> {
 fn in_channels(count: usize) -> String {
     let plural = if count == 1 { "" } else { "s" };
     format!("{count} channel{plural}")
-}
-
-/// Reply latency, cold start and memory against the emulator.
-fn against_emulator() -> Vec<Figure> {
-    progress(&format!(
-        "starting the emulator with {MANY_CHANNELS} extra channels"
-    ));
-    let emulator = emulator::Emulator::start(MANY_CHANNELS);
-    progress("reply latency");
-    let batches = latency::measure(&emulator, SLOW_RUNS, ROUND_TRIPS);
-    let at = |p: f64| batches.iter().map(|b| percentile(b, p)).collect();
-    progress("cold start");
-    let cold = startup::cold_start(&emulator, COLD_STARTS);
-    let memory = |channels: usize| -> Vec<f64> {
-        (1..=SLOW_RUNS)
-            .map(|run| {
-                progress(&format!(
-                    "memory, {channels} channels, run {run} of {SLOW_RUNS}"
-                ));
-                startup::memory(&emulator, channels).peak_mib
-            })
-            .collect()
-    };
-    let (one, many) = (memory(1), memory(MANY_CHANNELS));
-    vec![
-        Figure::new("Reply latency p50 (!ping → pong)", "ms", at(50.0)),
-        Figure::new("Reply latency p99", "ms", at(99.0)).target("< 2 ms in every run", |_| {
-            batches.iter().all(|b| percentile(b, 99.0) < 2.0)
-        }),
-        Figure::new("Cold start, saved token (spawn → on_ready)", "ms", cold)
-            .target("< 100 ms", |ms| ms < 100.0),
-        Figure::new("Peak RSS, 1 channel", "MiB", one).target("< 20 MiB", |m| m < 20.0),
-        Figure::new("Peak RSS, 1,000 channels", "MiB", many).target("< 80 MiB", |m| m < 80.0),
-    ]
 }
