@@ -84,7 +84,7 @@ fn main() {
     let background = measure::Background::start();
     if let Some((_, measure)) = PARTS
         .iter()
-        .find(|(name, _)| args.contains(&name.to_string()))
+        .find(|(name, _)| args.iter().any(|arg| arg == name))
     {
         Report::new(source, flood::push_bytes(), &background, measure()).print();
         return;
