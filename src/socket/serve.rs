@@ -127,36 +127,38 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                     return Err(Ended::Refused(refused.to_string()));
                 }
             };
-            match self.deliver(delivery, &mut heartbeat, socket).await? {
-                Some(waited) => stalled |= waited,
-                None => return Err(Ended::Stopped),
-            }
+            stalled |= self.deliver(delivery, &mut heartbeat, socket).await?;
         }
     }
 
-    /// Hands a delivery on. Returns whether that had to wait, or `None` when the bot is
-    /// stopping.
+    /// Hands a delivery on, and tells whether that had to wait; [`Ended::Stopped`] when the
+    /// bot stops meanwhile or nobody takes deliveries any more.
     async fn deliver(
         &mut self,
         delivery: Delivery<S::Event>,
         heartbeat: &mut tokio::time::Interval,
         socket: &mut WebSocket,
-    ) -> Result<Option<bool>, Ended> {
+    ) -> Result<bool, Ended> {
         let delivery = self.out.deliver(delivery);
         tokio::pin!(delivery);
-        if let Some(taken) = (&mut delivery).now_or_never() {
-            return Ok(taken.then_some(false));
-        }
-        loop {
-            tokio::select! {
-                _ = self.stop.cancelled() => return Ok(None),
-                taken = &mut delivery => return Ok(taken.then_some(true)),
-                // Keep the server from closing a socket that is only slow to be read.
-                _ = heartbeat.tick() => {
-                    let keepalive = Message::text(self.session.keepalive());
-                    send(self.stop, socket, [keepalive]).await?;
+        let (taken, waited) = match (&mut delivery).now_or_never() {
+            Some(taken) => (taken, false),
+            None => loop {
+                tokio::select! {
+                    _ = self.stop.cancelled() => return Err(Ended::Stopped),
+                    taken = &mut delivery => break (taken, true),
+                    // Keep the server from closing a socket that is only slow to be read.
+                    _ = heartbeat.tick() => {
+                        let keepalive = Message::text(self.session.keepalive());
+                        send(self.stop, socket, [keepalive]).await?;
+                    }
                 }
-            }
+            },
+        };
+        if taken {
+            Ok(waited)
+        } else {
+            Err(Ended::Stopped)
         }
     }
 }
