@@ -242,3 +242,6 @@ impl Bot {
         outcome
     }
 }
+
+#[cfg(all(test, feature = "sim"))]
+mod tests;
