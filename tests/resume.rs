@@ -94,6 +94,22 @@ impl Running {
 }
 
 #[tokio::test]
+async fn a_channel_without_messages_at_the_first_start_replays_what_came_while_stopped() {
+    let sim = bot_sim().await;
+    let channel_id = channel(sim.info());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite3");
+
+    // The seeded channel has no chat yet: the first run handles nothing.
+    Running::start(&sim, &path).await.stop().await;
+    sim.post_chat(&channel_id, VIEWER, "first words").unwrap();
+
+    let mut bot = Running::start(&sim, &path).await;
+    assert_eq!(bot.next().await, ("first words".to_owned(), true));
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn what_happened_while_stopped_is_replayed_once_in_order_before_live_events() {
     let sim = bot_sim().await;
     let channel_id = channel(sim.info());

@@ -25,7 +25,7 @@ pub(crate) struct Checkpoint {
     state: ScopedState,
     rules: ResumeConfig,
     /// The message id last written, and when the last write was (none yet this run).
-    written: (u64, Option<Instant>),
+    written: (Option<u64>, Option<Instant>),
     /// The id of the newest follow handled, and the one last written (none yet this run).
     followed: u64,
     written_followed: Option<u64>,
@@ -46,7 +46,7 @@ impl Checkpoint {
         Self {
             state,
             rules,
-            written: (0, None),
+            written: (None, None),
             followed,
             written_followed: None,
             unchecked: 0,
@@ -79,17 +79,22 @@ impl Checkpoint {
     }
 
     /// Writes `handled` and the newest follow unless they are written already; a failed write
-    /// is logged, and the next start replays a little more. Message id 0 (nothing handled since
-    /// the instance's ids went back to the start) is not written: it would replay the channel's
-    /// whole history. Follow id 0 is: the channel had no follows, so all later ones are new.
+    /// is logged, and the next start replays a little more. Message id 0 is written only first
+    /// in a run, from a channel that had no messages at start, so that all later ones are new.
+    /// Later it means nothing handled since the instance's ids went back to the start, and
+    /// would replay what this run handled before. Follow id 0 is written: the channel had no
+    /// follows, so all later ones are new.
     ///
-    /// Only a write starts the interval, so the first comes as soon as the channel has handled
-    /// something: a crash early in a run loses no more than one later.
+    /// Only a write of something handled starts the interval, so the first comes as soon as
+    /// the channel has handled something: a crash early in a run loses no more than one later.
     pub(crate) async fn write(&mut self, handled: u64) {
-        if handled != self.written.0 && handled != 0 {
-            self.written.1 = Some(Instant::now());
+        let first = self.written.0.is_none();
+        if self.written.0 != Some(handled) && (handled != 0 || first) {
+            if handled != 0 {
+                self.written.1 = Some(Instant::now());
+            }
             match self.state.set(KEY, &handled).await {
-                Ok(()) => self.written.0 = handled,
+                Ok(()) => self.written.0 = Some(handled),
                 Err(error) => tracing::warn!(%error, "cannot write the resume checkpoint"),
             }
         }
@@ -157,80 +162,4 @@ fn age(at: NaiveDateTime) -> Duration {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::User;
-    use crate::state::State;
-
-    fn message(age: Duration, replayed: bool) -> ChatMessage {
-        ChatMessage {
-            id: "7".into(),
-            text: "!ping".into(),
-            author: User {
-                id: "2".into(),
-                username: "viewer".into(),
-            },
-            author_is_moderator: false,
-            author_is_streamer: false,
-            sent_at: Utc::now().naive_utc() - age,
-            replayed,
-        }
-    }
-
-    fn checkpoint() -> Checkpoint {
-        Checkpoint::new(State::in_memory().global(), ResumeConfig::default(), 0)
-    }
-
-    #[test]
-    fn replayed_messages_older_than_max_age_are_counted_not_delivered() {
-        let mut checkpoint = checkpoint();
-        assert!(checkpoint.fresh(&message(Duration::from_secs(590), true)));
-        assert!(!checkpoint.fresh(&message(Duration::from_secs(610), true)));
-        assert!(checkpoint.fresh(&message(Duration::from_secs(3600), false)));
-        assert_eq!(checkpoint.skipped, 1);
-        checkpoint.report_skipped();
-        assert_eq!(checkpoint.skipped, 0);
-    }
-
-    #[test]
-    fn replayed_commands_older_than_command_max_age_do_not_run() {
-        let checkpoint = checkpoint();
-        assert!(checkpoint.may_command(&message(Duration::from_secs(50), true)));
-        assert!(!checkpoint.may_command(&message(Duration::from_secs(70), true)));
-        assert!(checkpoint.may_command(&message(Duration::from_secs(3600), false)));
-    }
-
-    #[tokio::test]
-    async fn the_first_handled_id_is_written_at_once_then_once_an_interval() {
-        let state = State::in_memory().channel("1");
-        let written = |key: &'static str| {
-            let state = state.clone();
-            async move { state.get::<u64>(key).await.expect("the state in memory") }
-        };
-        let mut checkpoint = Checkpoint::new(state.clone(), ResumeConfig::default(), 3);
-        checkpoint.idle(0).await;
-        assert_eq!(
-            written(FOLLOW_KEY).await,
-            Some(3),
-            "where the follows stood"
-        );
-        checkpoint.idle(7).await;
-        assert_eq!(
-            written(KEY).await,
-            Some(7),
-            "at once: nothing was written yet"
-        );
-        checkpoint.followed(4);
-        checkpoint.idle(9).await;
-        assert_eq!(
-            written(KEY).await,
-            Some(7),
-            "the next waits for the interval"
-        );
-        checkpoint.write(9).await;
-        assert_eq!(
-            (written(KEY).await, written(FOLLOW_KEY).await),
-            (Some(9), Some(4))
-        );
-    }
-}
+mod tests;
