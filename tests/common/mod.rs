@@ -1,9 +1,11 @@
 //! Shared test setup: an emulator on an ephemeral loopback port, and clients for it; a
-//! recording bot ([`bot`]) and what runs beside a test ([`process`]).
+//! recording bot ([`bot`]), a bare socket client ([`socket`]) and what runs beside a test
+//! ([`process`]).
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 mod bot;
 mod process;
+pub mod socket;
 
 use std::time::Duration;
 
