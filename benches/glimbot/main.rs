@@ -9,6 +9,7 @@
 //! The binary also plays the helper processes (`--role NAME …`): the flood source, and bots
 //! whose start-up time or memory must be a process's own.
 
+mod against_emulator;
 mod burst;
 mod emulator;
 mod figure;
@@ -40,7 +41,7 @@ const EMULATOR_ONLY: &str = "emulator";
 /// The parts that run alone when named, leaving the files as they were.
 const PARTS: [Part; 3] = [
     (THROUGHPUT_ONLY, throughput),
-    (EMULATOR_ONLY, emulator::figures),
+    (EMULATOR_ONLY, against_emulator::figures),
     (FILTERS_ONLY, filters::measure),
 ];
 /// A part's name on the command line, and what it measures.
@@ -91,7 +92,7 @@ fn main() {
     }
     let mut figures = throughput();
     figures.extend(burst::figures());
-    figures.extend(emulator::figures());
+    figures.extend(against_emulator::figures());
     figures.extend(filters::measure());
     let report = Report::new(source, flood::push_bytes(), &background, figures);
     report.print();
