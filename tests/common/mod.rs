@@ -136,6 +136,11 @@ pub fn oauth_error(status: StatusCode, body: &Value) -> (u16, &str, &str) {
     )
 }
 
+/// The message of the first GraphQL error in `body`.
+pub fn graph_error(body: &Value) -> &str {
+    body["errors"][0]["message"].as_str().unwrap()
+}
+
 /// `POST /api/graph` with a bearer token.
 pub async fn graph(sim: &Sim, token: &str, query: &str, variables: Value) -> (StatusCode, Value) {
     let response = http()
