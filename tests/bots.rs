@@ -1,67 +1,13 @@
-//! The bot binaries as a newcomer runs them: dev mode from a pipe, saved state, bad configs.
+//! The bot binaries as a newcomer runs them: dev mode from a pipe, saved state, help.
 //! What the bots answer is tested beside them, on `glimbot::testing` (`cargo test --bins`).
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-/// Runs a bot binary in `dir` with `input` on stdin and its data directory inside `dir`.
-fn run_bot(bin: &str, dir: &Path, args: &[&str], input: &str, env: &[(&str, &Path)]) -> Output {
-    run_bot_within(Duration::from_secs(60), bin, dir, args, input, env)
-}
-
-/// As [`run_bot`], killing the bot if it runs for longer than `limit`.
-fn run_bot_within(
-    limit: Duration,
-    bin: &str,
-    dir: &Path,
-    args: &[&str],
-    input: &str,
-    env: &[(&str, &Path)],
-) -> Output {
-    let mut child = Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("HOME", dir)
-        .env_remove("RUST_LOG")
-        .envs(env.iter().map(|(k, v)| (*k, *v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    wait(child, limit)
-}
-
-/// Waits for the process, and kills it if it runs for more than `limit`.
-fn wait(child: std::process::Child, limit: Duration) -> Output {
-    let id = child.id();
-    let (done, output) = std::sync::mpsc::channel();
-    std::thread::spawn(move || done.send(child.wait_with_output()));
-    match output.recv_timeout(limit) {
-        Ok(output) => output.unwrap(),
-        Err(_) => {
-            // Not reaped yet, so the id still names our child.
-            let _ = Command::new("kill")
-                .args(["-KILL", &id.to_string()])
-                .status();
-            panic!("the bot did not finish within {limit:?}");
-        }
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{run_bot, run_bot_within, text};
 
 const MYBOT: &str = env!("CARGO_BIN_EXE_mybot");
 const QUOTEBOT: &str = env!("CARGO_BIN_EXE_quotebot");
@@ -157,43 +103,6 @@ fn help_and_version_describe_the_bot() {
 }
 
 #[test]
-fn a_missing_explicit_config_is_an_error_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = run_bot(
-        MYBOT,
-        dir.path(),
-        &["--config", "prod.toml"],
-        "!ping\n",
-        &[],
-    );
-    let stderr = text(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.contains("`prod.toml`: no such file"), "{stderr}");
-    assert!(
-        output.stdout.is_empty(),
-        "no dev mode: {}",
-        text(&output.stdout)
-    );
-}
-
-#[test]
-fn a_misspelt_variable_is_an_error_naming_the_nearest_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = config_with("prefix", "prefix");
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let value = Path::new("alice");
-    let env = [("GLIMBOT_BOT_CHANELS", value)];
-    let output = run_bot(MYBOT, dir.path(), &[], "", &env);
-    let stderr = text(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("`GLIMBOT_BOT_CHANELS`")
-            && stderr.contains("did you mean `GLIMBOT_BOT_CHANNELS`?"),
-        "{stderr}"
-    );
-}
-
-#[test]
 fn dev_mode_wins_over_an_existing_config() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "this is not even TOML").unwrap();
@@ -245,95 +154,6 @@ fn the_quote_bot_imports_the_quotes_file_in_the_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let old_file = dir.path().join("data/glimbot/quotebot/quotes.json");
     assert_old_quotes_told(dir.path(), &old_file, &[]);
-}
-
-/// A config that would work, with one line replaced.
-fn config_with(replace: &str, with: &str) -> String {
-    let good = "[glimesh]\nbase_url = \"http://127.0.0.1:9\"\nclient_id = \"8a6d1f26-0c4b-4a8e-9f3e-3f1c2b7d9e01\"\n\
-                redirect_uri = \"http://127.0.0.1:8910/callback\"\n\n[bot]\nchannels = [\"streamer\"]\nprefix = \"!\"\n";
-    assert!(good.contains(replace), "{replace}");
-    good.replace(replace, with)
-}
-
-#[test]
-fn every_bad_config_is_refused_naming_the_key_before_anything_happens() {
-    let cases = [
-        (
-            config_with("prefix = \"!\"", "prefx = \"!\""),
-            "bot.prefx",
-            "did you mean `prefix`",
-        ),
-        (
-            config_with("channels = [\"streamer\"]", "channels = \"streamer\""),
-            "bot.channels",
-            "list",
-        ),
-        (
-            config_with("client_id = \"8a6d1f26-0c4b-4a8e-9f3e-3f1c2b7d9e01\"\n", ""),
-            "glimesh.client_id",
-            "missing",
-        ),
-        (
-            config_with(
-                "base_url = \"http://127.0.0.1:9\"",
-                "base_url = \"not a url\"",
-            ),
-            "glimesh.base_url",
-            "not a URL",
-        ),
-        (
-            config_with(
-                "redirect_uri = \"http://127.0.0.1:8910/callback\"",
-                "redirect_uri = \"http://bots.example.org/callback\"",
-            ),
-            "glimesh.redirect_uri",
-            "loopback",
-        ),
-        (
-            config_with("channels = [\"streamer\"]", "channels = []"),
-            "bot.channels",
-            "",
-        ),
-    ];
-    for (config, key, fix) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("bad.toml"), &config).unwrap();
-        let output = run_bot(MYBOT, dir.path(), &["--config", "bad.toml"], "", &[]);
-        let stderr = text(&output.stderr);
-        assert!(!output.status.success(), "{key}: {stderr}");
-        assert!(
-            stderr.contains(&format!("`{key}`")) && stderr.contains(fix),
-            "{key}: {stderr}"
-        );
-        assert!(
-            !dir.path().join("data").exists(),
-            "{key}: nothing was written"
-        );
-    }
-}
-
-#[test]
-fn logout_forgets_the_saved_token() {
-    let dir = tempfile::tempdir().unwrap();
-    let token = dir.path().join("token.json");
-    let auth = format!(
-        "prefix = \"!\"\n[auth]\ntoken_path = \"{}\"\n",
-        token.display()
-    );
-    let config = config_with("prefix = \"!\"\n", &auth);
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    std::fs::write(&token, "{}").unwrap();
-    let output = run_bot(MYBOT, dir.path(), &["--logout"], "", &[]);
-    let stderr = text(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("Logged out"), "{stderr}");
-    assert!(!token.exists());
-
-    // Dev mode keeps no token, and says so.
-    let output = run_bot(MYBOT, dir.path(), &["--dev", "--logout"], "", &[]);
-    let stderr = text(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("nothing to forget"), "{stderr}");
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -1,4 +1,10 @@
-//! What runs beside a test: captured logs, and the emulator as its own process.
+//! What runs beside a test: captured logs, the emulator as its own process, and the bot
+//! binaries run to the end.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use glimbot::sim::WorldInfo;
 
@@ -78,4 +84,61 @@ pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receive
         }
     });
     lines
+}
+
+/// Runs a bot binary in `dir` with `input` on stdin and its data directory inside `dir`.
+pub fn run_bot(bin: &str, dir: &Path, args: &[&str], input: &str, env: &[(&str, &Path)]) -> Output {
+    run_bot_within(Duration::from_secs(60), bin, dir, args, input, env)
+}
+
+/// As [`run_bot`], killing the bot if it runs for longer than `limit`.
+pub fn run_bot_within(
+    limit: Duration,
+    bin: &str,
+    dir: &Path,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &Path)],
+) -> Output {
+    let mut child = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("HOME", dir)
+        .env_remove("RUST_LOG")
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    wait(child, limit)
+}
+
+/// Waits for the process, and kills it if it runs for more than `limit`.
+pub fn wait(child: std::process::Child, limit: Duration) -> Output {
+    let id = child.id();
+    let (done, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output()));
+    match output.recv_timeout(limit) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            // Not reaped yet, so the id still names our child.
+            let _ = Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+            panic!("the bot did not finish within {limit:?}");
+        }
+    }
+}
+
+/// Bytes a process wrote, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
