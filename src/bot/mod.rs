@@ -242,6 +242,3 @@ impl Bot {
         outcome
     }
 }
-
-#[cfg(all(test, feature = "sim"))]
-mod tests;

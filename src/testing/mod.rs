@@ -185,3 +185,6 @@ impl Drop for Harness {
         self.shutdown.trigger();
     }
 }
+
+#[cfg(test)]
+mod ready;

@@ -1,4 +1,5 @@
-//! When a bot counts as ready, as dev mode and the test harness wait for it.
+//! When a bot counts as ready, as the harness and dev mode wait for it: once what it missed
+//! at start is delivered.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
