@@ -1,95 +1,7 @@
-//! The bot under faults the emulator injects: dropped sockets, silent heartbeats, latency,
-//! server errors, expired and revoked tokens, refused upgrades, a restarted server. Each test
-//! checks what the handler saw and what the emulator stored.
-#![allow(clippy::unwrap_used)]
+//! Faults of the API's requests: latency, server errors, expired and revoked tokens, and
+//! every fault at once.
 
-mod common;
-
-use std::time::{Duration, Instant};
-
-use common::{RunningBot, Seen, bot_lines, bot_sim, channel, control, start_bot};
-use glimbot::Command;
-use glimbot::sim::Sim;
-use serde_json::json;
-
-fn ping() -> Command {
-    Command::new("ping", "Answers pong", |call| async move {
-        call.reply("pong").await
-    })
-}
-
-fn post(sim: &Sim, channel_id: &str, text: &str) {
-    sim.post_chat(channel_id, "viewer", text).unwrap();
-}
-
-/// Collects messages until the handler reports a reconnect.
-async fn messages_until_reconnected(bot: &mut RunningBot, into: &mut Vec<String>) {
-    loop {
-        match bot.next().await {
-            Seen::Message { text, .. } => into.push(text),
-            Seen::Reconnected(_) => return,
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-}
-
-/// Collects messages until `into` holds `count`.
-async fn messages_until(bot: &mut RunningBot, into: &mut Vec<String>, count: usize) {
-    while into.len() < count {
-        into.push(bot.next_message().await.2);
-    }
-}
-
-fn numbered(count: usize) -> Vec<String> {
-    (0..count).map(|i| format!("m{i}")).collect()
-}
-
-#[tokio::test]
-async fn a_hundred_drops_over_ten_thousand_messages_lose_and_repeat_nothing() {
-    let sim = bot_sim().await;
-    let channel_id = channel(sim.info());
-    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
-    let mut seen = Vec::new();
-    for round in 0..100 {
-        for i in round * 100..round * 100 + 50 {
-            post(&sim, &channel_id, &format!("m{i}"));
-        }
-        control(&sim, "sockets/drop", json!({})).await;
-        for i in round * 100 + 50..round * 100 + 100 {
-            post(&sim, &channel_id, &format!("m{i}"));
-        }
-        messages_until_reconnected(&mut bot, &mut seen).await;
-    }
-    messages_until(&mut bot, &mut seen, 10_000).await;
-    assert_eq!(seen, numbered(10_000));
-    assert_eq!(sim.stats().sockets_accepted, 101);
-    bot.stop().await.unwrap();
-}
-
-#[tokio::test]
-async fn a_link_without_heartbeat_replies_is_replaced_within_two_intervals() {
-    let sim = bot_sim().await;
-    let channel_id = channel(sim.info());
-    let interval = Duration::from_millis(400);
-    let mut bot = start_bot(&sim, &["streamer"], |b| b.heartbeat(interval)).await;
-
-    control(&sim, "faults", json!({"heartbeats": false})).await;
-    let withheld = Instant::now();
-    let mut seen = Vec::new();
-    messages_until_reconnected(&mut bot, &mut seen).await;
-    let noticed = withheld.elapsed();
-    control(&sim, "faults", json!({"heartbeats": true})).await;
-    // Two intervals to notice; then at most 250 ms of backoff, and time to connect, rejoin and
-    // catch up on a machine busy with other tests.
-    assert!(
-        noticed < interval * 2 + Duration::from_millis(1500),
-        "replaced after {noticed:?}"
-    );
-
-    post(&sim, &channel_id, "after");
-    assert_eq!(bot.next_message().await.2, "after");
-    bot.stop().await.unwrap();
-}
+use super::*;
 
 #[tokio::test]
 async fn latency_on_every_request_fires_no_timeout_and_loses_nothing() {
@@ -173,47 +85,6 @@ async fn expired_and_revoked_tokens_are_replaced_while_the_socket_stays_up() {
     messages_until_reconnected(&mut bot, &mut seen).await;
     messages_until(&mut bot, &mut seen, 3).await;
     assert_eq!(seen, ["!ping", "!ping", "after the drop"]);
-    bot.stop().await.unwrap();
-}
-
-#[tokio::test]
-async fn refused_upgrades_are_retried_and_nothing_posted_meanwhile_is_lost() {
-    let sim = bot_sim().await;
-    let channel_id = channel(sim.info());
-    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
-    control(&sim, "faults", json!({"refuse_upgrades_ms": 700})).await;
-    control(&sim, "sockets/drop", json!({})).await;
-    for i in 0..20 {
-        post(&sim, &channel_id, &format!("m{i}"));
-    }
-    let mut seen = Vec::new();
-    messages_until_reconnected(&mut bot, &mut seen).await;
-    messages_until(&mut bot, &mut seen, 20).await;
-    assert_eq!(seen, numbered(20));
-    assert_eq!(
-        sim.stats().sockets_accepted,
-        2,
-        "refused upgrades open no socket"
-    );
-    bot.stop().await.unwrap();
-}
-
-#[tokio::test]
-async fn a_restarted_server_is_rejoined_and_caught_up() {
-    let mut sim = bot_sim().await;
-    let channel_id = channel(sim.info());
-    let mut bot = start_bot(&sim, &["streamer"], |b| b).await;
-    post(&sim, &channel_id, "m0");
-    let mut seen = Vec::new();
-    messages_until(&mut bot, &mut seen, 1).await;
-
-    sim.restart().await.unwrap();
-    for i in 1..20 {
-        post(&sim, &channel_id, &format!("m{i}"));
-    }
-    messages_until_reconnected(&mut bot, &mut seen).await;
-    messages_until(&mut bot, &mut seen, 20).await;
-    assert_eq!(seen, numbered(20));
     bot.stop().await.unwrap();
 }
 
