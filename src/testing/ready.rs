@@ -53,6 +53,13 @@ async fn run_until_ready(
     (shutdown, task, given)
 }
 
+/// Stops the bot and checks that its run ended well.
+async fn stop(shutdown: crate::Shutdown, task: tokio::task::JoinHandle<crate::Result<()>>) {
+    shutdown.trigger();
+    let ended = tokio::time::timeout(WAIT, task).await.unwrap();
+    ended.unwrap().unwrap();
+}
+
 #[tokio::test]
 async fn a_bot_is_ready_once_what_it_missed_is_delivered() {
     let options = SimOptions {
@@ -69,12 +76,7 @@ async fn a_bot_is_ready_once_what_it_missed_is_delivered() {
     sim.post_chat(&channel, VIEWER, "before").unwrap();
     let before = tokio::time::timeout(WAIT, given.recv()).await.unwrap();
     assert_eq!(before.as_deref(), Some("before"));
-    shutdown.trigger();
-    tokio::time::timeout(WAIT, task)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop(shutdown, task).await;
     for i in 0..3 {
         sim.post_chat(&channel, VIEWER, &format!("missed {i}"))
             .unwrap();
@@ -93,10 +95,5 @@ async fn a_bot_is_ready_once_what_it_missed_is_delivered() {
     let (shutdown, task, mut given) = run_until_ready(&sim, &path).await;
     let handled: Vec<String> = std::iter::from_fn(|| given.try_recv().ok()).collect();
     assert_eq!(handled, ["missed 0", "missed 1", "missed 2"]);
-    shutdown.trigger();
-    tokio::time::timeout(WAIT, task)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop(shutdown, task).await;
 }
