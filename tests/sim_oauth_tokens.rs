@@ -9,6 +9,21 @@ use glimbot::sim::{CLIENT_ID, CLIENT_SECRET};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// Asks for a new pair with `refresh` and `extra` parameters, as the seeded application.
+async fn refresh_with(
+    sim: &glimbot::sim::Sim,
+    refresh: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("client_id", CLIENT_ID),
+        ("refresh_token", refresh),
+    ];
+    form.extend_from_slice(extra);
+    token(sim, &form).await
+}
+
 #[tokio::test]
 async fn parameters_come_from_query_json_or_basic_auth() {
     let sim = sim().await;
@@ -56,30 +71,13 @@ async fn refresh_returns_a_new_pair_and_keeps_the_scope() {
     let sim = sim().await;
     let first = common::login(&sim, "glimbot", "public chat").await;
     let refresh = first["refresh_token"].as_str().unwrap();
-    let (status, second) = token(
-        &sim,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", refresh),
-        ],
-    )
-    .await;
+    let (status, second) = refresh_with(&sim, refresh, &[]).await;
     assert_eq!(status, StatusCode::OK, "{second}");
     assert_ne!(second["access_token"], first["access_token"]);
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert_eq!(second["scope"], "public chat");
 
-    let (status, narrowed) = token(
-        &sim,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", refresh),
-            ("scope", "email"),
-        ],
-    )
-    .await;
+    let (status, narrowed) = refresh_with(&sim, refresh, &[("scope", "email")]).await;
     assert_eq!(
         (status, narrowed["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_scope"))
@@ -134,15 +132,7 @@ async fn revoked_tokens_are_refused_and_introspection_says_so() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let refresh = login["refresh_token"].as_str().unwrap();
-    let (status, _) = token(
-        &sim,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("refresh_token", refresh),
-        ],
-    )
-    .await;
+    let (status, _) = refresh_with(&sim, refresh, &[]).await;
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
