@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::sync::mpsc;
@@ -14,8 +13,7 @@ use crate::dev::{config, following_browser};
 use crate::model::ChatMessage;
 use crate::sim::{BOT, STREAMER, Sim, SimOptions, VIEWER};
 use crate::state::State;
-
-const WAIT: Duration = Duration::from_secs(10);
+use crate::testing::PATIENCE;
 
 /// Reports the text of each message it is given.
 struct Texts(mpsc::UnboundedSender<String>);
@@ -28,36 +26,41 @@ impl Handler for Texts {
     }
 }
 
-/// Runs a bot on the state file at `path` until it is ready, and gives back its stop and task
-/// with what its handler was given until then.
-async fn run_until_ready(
-    sim: &Sim,
-    path: &Path,
-) -> (
-    crate::Shutdown,
-    tokio::task::JoinHandle<crate::Result<()>>,
-    mpsc::UnboundedReceiver<String>,
-) {
-    let (texts, given) = mpsc::unbounded_channel();
-    let bot = Bot::builder(config(sim.info()).unwrap())
-        .handler(Texts(texts))
-        .token_store(MemoryStore::new())
-        .state(State::open(path).await.unwrap())
-        .browser(following_browser())
-        .build()
-        .unwrap();
-    let (shutdown, mut progress) = (bot.shutdown(), bot.progress());
-    let task = tokio::spawn(bot.run());
-    let ready = tokio::time::timeout(WAIT, progress.wait_for(|p| p.ready > 0)).await;
-    assert!(ready.is_ok_and(|r| r.is_ok()), "the bot was not ready");
-    (shutdown, task, given)
+/// A bot running on a state file, and the texts its handler was given.
+struct Running {
+    shutdown: crate::Shutdown,
+    task: tokio::task::JoinHandle<crate::Result<()>>,
+    given: mpsc::UnboundedReceiver<String>,
 }
 
-/// Stops the bot and checks that its run ended well.
-async fn stop(shutdown: crate::Shutdown, task: tokio::task::JoinHandle<crate::Result<()>>) {
-    shutdown.trigger();
-    let ended = tokio::time::timeout(WAIT, task).await.unwrap();
-    ended.unwrap().unwrap();
+impl Running {
+    /// Starts a bot on the state file at `path` and waits until it is ready.
+    async fn until_ready(sim: &Sim, path: &Path) -> Running {
+        let (texts, given) = mpsc::unbounded_channel();
+        let bot = Bot::builder(config(sim.info()).unwrap())
+            .handler(Texts(texts))
+            .token_store(MemoryStore::new())
+            .state(State::open(path).await.unwrap())
+            .browser(following_browser())
+            .build()
+            .unwrap();
+        let (shutdown, mut progress) = (bot.shutdown(), bot.progress());
+        let task = tokio::spawn(bot.run());
+        let ready = tokio::time::timeout(PATIENCE, progress.wait_for(|p| p.ready > 0)).await;
+        assert!(ready.is_ok_and(|r| r.is_ok()), "the bot was not ready");
+        Running {
+            shutdown,
+            task,
+            given,
+        }
+    }
+
+    /// Stops the bot and checks that its run ended well.
+    async fn stop(self) {
+        self.shutdown.trigger();
+        let ended = tokio::time::timeout(PATIENCE, self.task).await.unwrap();
+        ended.unwrap().unwrap();
+    }
 }
 
 #[tokio::test]
@@ -72,11 +75,13 @@ async fn a_bot_is_ready_once_what_it_missed_is_delivered() {
     let path = dir.path().join("state.sqlite3");
 
     // A first run handles a message and leaves a checkpoint; three come while it is stopped.
-    let (shutdown, task, mut given) = run_until_ready(&sim, &path).await;
+    let mut bot = Running::until_ready(&sim, &path).await;
     sim.post_chat(&channel, VIEWER, "before").unwrap();
-    let before = tokio::time::timeout(WAIT, given.recv()).await.unwrap();
+    let before = tokio::time::timeout(PATIENCE, bot.given.recv())
+        .await
+        .unwrap();
     assert_eq!(before.as_deref(), Some("before"));
-    stop(shutdown, task).await;
+    bot.stop().await;
     for i in 0..3 {
         sim.post_chat(&channel, VIEWER, &format!("missed {i}"))
             .unwrap();
@@ -92,8 +97,8 @@ async fn a_bot_is_ready_once_what_it_missed_is_delivered() {
         .await
         .unwrap();
     assert!(slow.status().is_success());
-    let (shutdown, task, mut given) = run_until_ready(&sim, &path).await;
-    let handled: Vec<String> = std::iter::from_fn(|| given.try_recv().ok()).collect();
+    let mut bot = Running::until_ready(&sim, &path).await;
+    let handled: Vec<String> = std::iter::from_fn(|| bot.given.try_recv().ok()).collect();
     assert_eq!(handled, ["missed 0", "missed 1", "missed 2"]);
-    stop(shutdown, task).await;
+    bot.stop().await;
 }
