@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::bot::lane::{Budget, Lane, Lease, Offer};
 use crate::bot::subscriptions::{ChannelSubscriptions, Event};
 use crate::metrics::Metrics;
-use crate::socket::{Deliver, Delivery};
+use crate::socket::{Closed, Deliver, Delivery};
 
 /// The channels' lanes, in channel order.
 pub(super) struct Router {
@@ -41,27 +41,26 @@ impl Router {
 }
 
 impl Deliver<Event> for Router {
-    /// Passes a delivery to its channel's lane, waiting while its queue or the budget is full;
-    /// `false` once the bot stops while it waits.
-    async fn deliver(&mut self, delivery: Delivery<Event>) -> bool {
+    /// Passes a delivery to its channel's lane, waiting while its queue or the budget is full,
+    /// and gives back an event handled at once; [`Closed`] once the bot stops while it waits.
+    async fn deliver(&mut self, delivery: Delivery<Event>) -> Result<Option<Event>, Closed> {
         let (Delivery::Subscribed(index) | Delivery::Event(index, _)) = delivery;
         let (channel, _) = ChannelSubscriptions::owner(index);
         let Some(lane) = self.lanes.get(channel) else {
-            return true;
+            return Ok(None);
         };
         // Another channel's worker goes back to its lane here.
         let (lease, delivery) = match self.held.take().filter(|(held, _)| *held == channel) {
             Some((_, lease)) => (lease, delivery),
             None => match take(lane, delivery, &self.budget, &self.metrics, &self.stop).await {
                 Taken::Run(lease, delivery) => (lease, delivery),
-                Taken::Queued => return true,
-                Taken::Stopped => return false,
+                Taken::Queued => return Ok(None),
+                Taken::Stopped => return Err(Closed),
             },
         };
-        self.held = run(lane, lease, delivery)
-            .await
-            .map(|lease| (channel, lease));
-        true
+        let (held, spent) = run(lane, lease, delivery).await;
+        self.held = held.map(|lease| (channel, lease));
+        Ok(spent)
     }
 
     fn rest(&mut self) {
@@ -117,15 +116,20 @@ async fn take(
 }
 
 /// Runs a delivery on the socket's task as far as it goes without waiting, and then gives the
-/// lease back for the next; a delivery that has to wait is handed to the lane's task.
-async fn run(lane: &Lane, lease: Lease, delivery: Delivery<Event>) -> Option<Lease> {
+/// lease back for the next, with the event spent; a delivery that has to wait is handed to
+/// the lane's task.
+async fn run(
+    lane: &Lane,
+    lease: Lease,
+    delivery: Delivery<Event>,
+) -> (Option<Lease>, Option<Event>) {
     let mut work = Box::pin(lease.deliver(delivery));
     let polled = std::future::poll_fn(|cx| Poll::Ready(lane.in_span(|| work.as_mut().poll(cx))));
     match polled.await {
-        Poll::Ready(lease) => Some(lease),
+        Poll::Ready((lease, delivery)) => (Some(lease), delivery.into_event()),
         Poll::Pending => {
             lane.hand_over(work);
-            None
+            (None, None)
         }
     }
 }

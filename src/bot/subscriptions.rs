@@ -2,15 +2,14 @@
 //! documents the socket sends for them, and how their pushes decode, in the same pass that
 //! reads the frame, straight into the types a handler receives.
 
-use chrono::NaiveDateTime;
 use graphql_client::{GraphQLQuery, QueryBody};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserializer, Serialize};
 use serde_json::value::RawValue;
 
 use crate::api::queries::{
     ChannelUpdates, ChatMessages, Followers, channel_updates, chat_messages, followers,
 };
-use crate::model::{Channel, ChannelUpdate, ChatMessage, Follow, User, timestamp};
+use crate::model::{Channel, ChannelUpdate, ChatMessage, Follow};
 use crate::socket::Subscriptions;
 
 /// Every channel's subscriptions, [`Kind::ALL`] for each channel in turn; the socket knows
@@ -45,8 +44,9 @@ impl Subscriptions for ChannelSubscriptions {
         &self,
         index: usize,
         payload: D,
+        spent: &mut Option<Event>,
     ) -> Result<Option<Event>, D::Error> {
-        Self::owner(index).1.decode(payload)
+        Self::owner(index).1.decode(payload, spent)
     }
 }
 
@@ -61,7 +61,9 @@ pub(crate) enum Kind {
 /// Something that happened in a channel, as its handler receives it.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
-    Chat(ChatMessage),
+    /// Boxed: the event moves from the frame to the worker and back as a pointer, and a spent
+    /// one's box is written into again.
+    Chat(Box<ChatMessage>),
     Follow(Follow),
     ChannelUpdate(ChannelUpdate),
 }
@@ -97,126 +99,8 @@ impl Kind {
             })),
         }
     }
-
-    /// Decodes the payload of a push of this kind; `None` when its result holds no object.
-    pub(crate) fn decode<'de, D: Deserializer<'de>>(
-        self,
-        payload: D,
-    ) -> Result<Option<Event>, D::Error> {
-        Ok(match self {
-            Kind::Chat => Push::<ChatData>::deserialize(payload)?
-                .data()
-                .and_then(|d| d.chat_message)
-                .map(|m| Event::Chat(m.into())),
-            Kind::Follow => Push::<FollowData>::deserialize(payload)?
-                .data()
-                .and_then(|d| d.followers)
-                .map(|f| {
-                    Event::Follow(Follow {
-                        id: f.id,
-                        follower: f.user.into(),
-                        followed_at: f.inserted_at,
-                        replayed: false,
-                    })
-                }),
-            Kind::ChannelUpdate => Push::<ChannelData>::deserialize(payload)?
-                .data()
-                .and_then(|d| d.channel)
-                .map(|c| Event::ChannelUpdate(ChannelUpdate { title: c.title })),
-        })
-    }
 }
 
-/// A `subscription:data` payload: `{"result": {"data": …}, "subscriptionId": …}`.
-#[derive(Deserialize)]
-struct Push<T> {
-    result: PushResult<T>,
-}
-
-#[derive(Deserialize)]
-struct PushResult<T> {
-    data: Option<T>,
-}
-
-impl<T> Push<T> {
-    fn data(self) -> Option<T> {
-        self.result.data
-    }
-}
-
-#[derive(Deserialize)]
-struct ChatData {
-    #[serde(rename = "chatMessage")]
-    chat_message: Option<WireMessage>,
-}
-
-#[derive(Deserialize)]
-struct FollowData {
-    followers: Option<WireFollower>,
-}
-
-#[derive(Deserialize)]
-struct ChannelData {
-    channel: Option<WireChannel>,
-}
-
-/// The fields `chat_messages_subscription.graphql` selects.
-#[derive(Deserialize)]
-struct WireMessage {
-    id: String,
-    message: Option<String>,
-    #[serde(rename = "insertedAt", deserialize_with = "timestamp::deserialize")]
-    inserted_at: NaiveDateTime,
-    user: WireUser,
-    metadata: Option<WireMetadata>,
-}
-
-#[derive(Deserialize)]
-struct WireUser {
-    id: String,
-    username: String,
-}
-
-#[derive(Deserialize)]
-struct WireMetadata {
-    moderator: Option<bool>,
-    streamer: Option<bool>,
-}
-
-/// The fields `followers_subscription.graphql` selects.
-#[derive(Deserialize)]
-struct WireFollower {
-    id: String,
-    #[serde(rename = "insertedAt", deserialize_with = "timestamp::deserialize")]
-    inserted_at: NaiveDateTime,
-    user: WireUser,
-}
-
-#[derive(Deserialize)]
-struct WireChannel {
-    title: Option<String>,
-}
-
-impl From<WireUser> for User {
-    fn from(u: WireUser) -> Self {
-        User {
-            id: u.id,
-            username: u.username,
-        }
-    }
-}
-
-impl From<WireMessage> for ChatMessage {
-    fn from(m: WireMessage) -> Self {
-        let metadata = m.metadata.as_ref();
-        ChatMessage {
-            id: m.id,
-            text: m.message.unwrap_or_default(),
-            author: m.user.into(),
-            author_is_moderator: metadata.and_then(|d| d.moderator).unwrap_or(false),
-            author_is_streamer: metadata.and_then(|d| d.streamer).unwrap_or(false),
-            sent_at: m.inserted_at,
-            replayed: false,
-        }
-    }
-}
+mod decode;
+#[cfg(test)]
+mod tests;

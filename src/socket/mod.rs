@@ -7,4 +7,4 @@ mod serve;
 mod session;
 
 pub(crate) use connection::{SocketOptions, run};
-pub(crate) use delivery::{Deliver, Delivery, Subscriptions};
+pub(crate) use delivery::{Closed, Deliver, Delivery, Subscriptions};

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backoff::Backoff;
 use crate::socket::connection::{Ended, SocketOptions, WebSocket, describe};
-use crate::socket::delivery::{Deliver, Delivery, Subscriptions};
+use crate::socket::delivery::{Closed, Deliver, Delivery, Subscriptions};
 use crate::socket::session::{Received, Session, SessionError};
 
 /// At most this many frames already received are read in a row before the stop and the
@@ -28,7 +28,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const GOODBYE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// One open socket.
-pub(super) struct Connection<'a, S, D> {
+pub(super) struct Connection<'a, S: Subscriptions, D> {
     pub(super) session: Session<S>,
     pub(super) out: &'a mut D,
     pub(super) stop: &'a CancellationToken,
@@ -141,12 +141,12 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
     ) -> Result<bool, Ended> {
         let delivery = self.out.deliver(delivery);
         tokio::pin!(delivery);
-        let (taken, waited) = match (&mut delivery).now_or_never() {
-            Some(taken) => (taken, false),
+        let (handed, waited) = match (&mut delivery).now_or_never() {
+            Some(handed) => (handed, false),
             None => loop {
                 tokio::select! {
                     _ = self.stop.cancelled() => return Err(Ended::Stopped),
-                    taken = &mut delivery => break (taken, true),
+                    handed = &mut delivery => break (handed, true),
                     // Keep the server from closing a socket that is only slow to be read.
                     _ = heartbeat.tick() => {
                         let keepalive = Message::text(self.session.keepalive());
@@ -155,10 +155,14 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
                 }
             },
         };
-        if taken {
-            Ok(waited)
-        } else {
-            Err(Ended::Stopped)
+        match handed {
+            Ok(spent) => {
+                if let Some(spent) = spent {
+                    self.session.recycle(spent);
+                }
+                Ok(waited)
+            }
+            Err(Closed) => Err(Ended::Stopped),
         }
     }
 }

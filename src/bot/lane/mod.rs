@@ -23,7 +23,7 @@ pub(crate) use task::Shutdown;
 
 /// Work started on the socket's task that the lane's task finishes; the worker goes back to
 /// the lane when the lease it ends with is dropped.
-type Unfinished = Pin<Box<dyn Future<Output = Lease> + Send>>;
+type Unfinished = Pin<Box<dyn Future<Output = (Lease, Delivery<Event>)> + Send>>;
 
 /// One channel's lane.
 pub(crate) struct Lane {
@@ -164,13 +164,13 @@ impl Lane {
 }
 
 impl Lease {
-    /// Runs one delivery, and ends with the lease for the next one. The worker goes back to
-    /// its lane when the lease is dropped, or this is.
-    pub(crate) async fn deliver(mut self, delivery: Delivery<Event>) -> Lease {
+    /// Runs one delivery, and ends with the lease for the next one and the delivery, spent.
+    /// The worker goes back to its lane when the lease is dropped, or this is.
+    pub(crate) async fn deliver(mut self, delivery: Delivery<Event>) -> (Lease, Delivery<Event>) {
         if let Some(worker) = self.worker.as_deref_mut() {
             worker.deliver(&delivery).await;
         }
-        self
+        (self, delivery)
     }
 
     fn worker(&mut self) -> Option<&mut Worker> {

@@ -97,7 +97,7 @@ impl Lane {
             // A delivery the socket's task started is finished, within the deadline.
             if let Some(unfinished) = self.take_unfinished() {
                 tokio::select! {
-                    lease = unfinished => drop(lease),
+                    finished = unfinished => drop(finished),
                     () = &mut past_deadline => {
                         tracing::warn!("a handler did not finish before the shutdown deadline");
                     }
@@ -118,7 +118,7 @@ impl Lane {
         async move {
             if let Some(unfinished) = self.take_unfinished() {
                 match tokio::time::timeout(deadline, unfinished).await {
-                    Ok(lease) => drop(lease),
+                    Ok(finished) => drop(finished),
                     Err(_) => {
                         tracing::warn!("a handler did not finish before the shutdown deadline")
                     }

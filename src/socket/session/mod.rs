@@ -52,26 +52,30 @@ fn id_hash(id: &str) -> u64 {
 }
 
 /// The state of one connection.
-pub(crate) struct Session<S> {
+pub(crate) struct Session<S: Subscriptions> {
     subscriptions: Arc<S>,
     next_ref: u64,
     join_ref: String,
     pending: HashMap<u64, Pending>,
     live: Live,
     heartbeat: Option<u64>,
+    /// An event handled already, for the next push to decode into.
+    spent: Option<S::Event>,
 }
 
 /// Decodes a push's payload with the subscription it was pushed to.
-struct PushSeed<'a, S> {
+struct PushSeed<'a, S: Subscriptions> {
     subscriptions: &'a S,
     index: usize,
+    spent: &'a mut Option<S::Event>,
 }
 
 impl<'de, S: Subscriptions> DeserializeSeed<'de> for PushSeed<'_, S> {
     type Value = (usize, Option<S::Event>);
 
     fn deserialize<D: serde::Deserializer<'de>>(self, payload: D) -> Result<Self::Value, D::Error> {
-        Ok((self.index, self.subscriptions.decode(self.index, payload)?))
+        let event = self.subscriptions.decode(self.index, payload, self.spent)?;
+        Ok((self.index, event))
     }
 }
 
@@ -84,7 +88,13 @@ impl<S: Subscriptions> Session<S> {
             pending: HashMap::new(),
             live: Live::default(),
             heartbeat: None,
+            spent: None,
         }
+    }
+
+    /// Keeps an event handled already, for the next push to decode into.
+    pub(crate) fn recycle(&mut self, spent: S::Event) {
+        self.spent = Some(spent);
     }
 
     /// Whether every subscription is acknowledged.
@@ -94,15 +104,16 @@ impl<S: Subscriptions> Session<S> {
 
     /// What a received text frame means.
     pub(crate) fn receive(&mut self, text: &str) -> Result<Received<S::Event>, SessionError> {
-        let (live, subscriptions) = (&self.live, &*self.subscriptions);
-        let claim = |topic: &str, event: &str| {
+        let (live, subscriptions, spent) = (&self.live, &*self.subscriptions, &mut self.spent);
+        let claimed = frame::decode_with(text, move |topic, event| {
             let index = *live.get(&id_hash(topic))?;
             (event == frame::SUBSCRIPTION_DATA).then_some(PushSeed {
                 subscriptions,
                 index,
+                spent,
             })
-        };
-        let frame = match frame::decode_with(text, claim) {
+        });
+        let frame = match claimed {
             Ok(Decoded::Claimed((index, event))) => {
                 return Ok(event.map_or(Received::Nothing, |event| {
                     Received::Deliver(Delivery::Event(index, event))

@@ -18,6 +18,7 @@ impl Subscriptions for Said {
         &self,
         index: usize,
         payload: D,
+        _: &mut Option<String>,
     ) -> Result<Option<String>, D::Error> {
         let push = serde_json::Value::deserialize(payload)?;
         Ok(push["result"]["data"]["said"]
