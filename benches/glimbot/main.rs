@@ -112,7 +112,7 @@ fn throughput() -> Vec<Figure> {
         events: EVENTS,
     });
     let flood = &flood;
-    let rounds: Vec<[Throughput; 7]> = (1..=RUNS)
+    let rounds: Vec<[Throughput; 8]> = (1..=RUNS)
         .map(|run| {
             progress(&format!("throughput, round {run} of {RUNS}"));
             take_turns(
@@ -120,6 +120,7 @@ fn throughput() -> Vec<Figure> {
                 [
                     Box::new(|seat| readers::measure(flood, readers::socket_only, seat)),
                     Box::new(|seat| readers::measure(flood, readers::typed, seat)),
+                    Box::new(|seat| readers::measure(flood, readers::owned, seat)),
                     Box::new(|seat| readers::measure(flood, readers::value, seat)),
                     Box::new(|seat| inbound::throughput(flood, Setup::Plain, seat)),
                     Box::new(|seat| inbound::throughput(flood, Setup::Metrics, seat)),
@@ -133,6 +134,7 @@ fn throughput() -> Vec<Figure> {
     let [
         socket,
         floor,
+        owned,
         value,
         bot,
         with_metrics,
@@ -145,6 +147,8 @@ fn throughput() -> Vec<Figure> {
     let floor_cpu = Figure::new("Floor: typed bare reader, CPU", "µs/event", cpu(&floor));
     let socket = Figure::new("Socket only (no decode), rate", "events/s", rate(&socket));
     let socket = socket.paired_against(&floor_rate);
+    let owned = Figure::new("Owned reader, CPU", "µs/event", cpu(&owned));
+    let owned = owned.paired_against(&floor_cpu);
     let value_rate = Figure::new("Value reader, rate", "events/s", rate(&value));
     let value_rate = value_rate.paired_against(&floor_rate);
     let value_cpu = Figure::new("Value reader, CPU", "µs/event", cpu(&value));
@@ -202,6 +206,7 @@ fn throughput() -> Vec<Figure> {
         floor_rate,
         floor_cpu,
         socket,
+        owned,
         value_rate,
         value_cpu,
         bot_rate,

@@ -1,15 +1,21 @@
 //! Bare readers of the flood, the yardsticks for the bot: a tokio-tungstenite client on a
 //! current-thread runtime that only counts frames (the socket's limit), one that decodes into
-//! typed structs with borrowed strings in one pass (the floor), and one that decodes into
+//! typed structs with borrowed strings in one pass (the floor), one that decodes the same way
+//! into the owned types a handler receives ([`owned`]), and one that decodes into
 //! `serde_json::Value` (the naive client).
+
+mod owned;
+
+pub(crate) use owned::owned;
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::marker::PhantomData;
 
 use futures_util::StreamExt;
 use glimbot::protocol::frame;
 use payload::Push;
-use serde::de;
+use serde::{Deserialize, de};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::flood::{Flood, TOPICS_PER_CHANNEL, subscription_id};
@@ -31,8 +37,18 @@ pub(crate) fn socket_only(_: &str, _: &Topics) -> bool {
 /// foldhash, as the bot does), and decodes the payload of a known subscription straight into
 /// borrowed structs; nothing is read twice.
 pub(crate) fn typed(text: &str, topics: &Topics) -> bool {
+    one_pass::<Push<'_>>(text, topics)
+}
+
+/// Reads a frame in one pass, its payload into `P`, and hands a push of a known subscription
+/// to the no-op.
+fn one_pass<'de, P: Deserialize<'de>>(text: &'de str, topics: &Topics) -> bool {
     let mut de = serde_json::Deserializer::from_str(text);
-    match de::Deserializer::deserialize_seq(&mut de, OnePass { topics }) {
+    let visitor = OnePass::<P> {
+        topics,
+        payload: PhantomData,
+    };
+    match de::Deserializer::deserialize_seq(&mut de, visitor) {
         Ok(Some((topic, push))) => {
             handle(topic, &push);
             true
@@ -41,13 +57,14 @@ pub(crate) fn typed(text: &str, topics: &Topics) -> bool {
     }
 }
 
-/// The floor's visitor: the pushed event of a known subscription, or `None`.
-struct OnePass<'t> {
+/// The one-pass visitor: the pushed event of a known subscription, or `None`.
+struct OnePass<'t, P> {
     topics: &'t Topics,
+    payload: PhantomData<P>,
 }
 
-impl<'de> de::Visitor<'de> for OnePass<'_> {
-    type Value = Option<(usize, Push<'de>)>;
+impl<'de, P: Deserialize<'de>> de::Visitor<'de> for OnePass<'_, P> {
+    type Value = Option<(usize, P)>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a Phoenix V2 frame")
@@ -66,7 +83,7 @@ impl<'de> de::Visitor<'de> for OnePass<'_> {
                 return Ok(None);
             }
         };
-        let push: Push<'de> = seq.next_element()?.ok_or_else(missing)?;
+        let push: P = seq.next_element()?.ok_or_else(missing)?;
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(Some((topic, push)))
     }
