@@ -175,6 +175,12 @@ fn throughput() -> Vec<Figure> {
         .target(format!("≤ {CPU_TARGET} × floor in every round"), |_| {
             cpu_met
         });
+    // The bot's own work: what it costs over decoding the messages it hands out.
+    let over_owned = Figure::new(
+        "glimbot::Bot CPU ÷ owned reader CPU",
+        "×",
+        bot_cpu.ratios(&owned),
+    );
     let setup_cost = |name: &str, runs: &[Throughput], without: &str, limit: Option<f64>| {
         let name = format!("glimbot::Bot inbound with {name}, CPU");
         let figure = Figure::new(name, "µs/event", cpu(runs));
@@ -212,6 +218,7 @@ fn throughput() -> Vec<Figure> {
         bot_rate,
         vs_value,
         bot_cpu,
+        over_owned,
         metrics_cpu,
         checkpoints_cpu,
         logs_cpu,
