@@ -131,8 +131,9 @@ impl<S: Subscriptions, D: Deliver<S::Event>> Connection<'_, S, D> {
         }
     }
 
-    /// Hands a delivery on, and tells whether that had to wait; [`Ended::Stopped`] when the
-    /// bot stops meanwhile or nobody takes deliveries any more.
+    /// Hands a delivery on, keeps the spent event it gives back for the next push, and tells
+    /// whether that had to wait; [`Ended::Stopped`] when the bot stops meanwhile or nobody
+    /// takes deliveries any more.
     async fn deliver(
         &mut self,
         delivery: Delivery<S::Event>,

@@ -4,7 +4,8 @@ use super::*;
 use serde_json::json;
 use serde_json::value::RawValue;
 
-/// Two subscriptions whose pushes decode to the text of their `data.said` field.
+/// Two subscriptions whose pushes decode to the text of their `data.said` field, marked when
+/// a spent event was there to decode into.
 struct Said(Vec<Box<RawValue>>);
 
 impl Subscriptions for Said {
@@ -18,12 +19,13 @@ impl Subscriptions for Said {
         &self,
         index: usize,
         payload: D,
-        _: &mut Option<String>,
+        spent: &mut Option<String>,
     ) -> Result<Option<String>, D::Error> {
         let push = serde_json::Value::deserialize(payload)?;
+        let reused = if spent.take().is_some() { " again" } else { "" };
         Ok(push["result"]["data"]["said"]
             .as_str()
-            .map(|said| format!("{index}:{said}")))
+            .map(|said| format!("{index}:{said}{reused}")))
     }
 }
 
@@ -78,6 +80,11 @@ fn joining_then_subscribing_routes_pushes_by_subscription_id() {
     let push = r#"[null,null,"__absinthe__:doc:-1:ab","subscription:data",{"result":{"data":{"said":"hi"}},"subscriptionId":"__absinthe__:doc:-1:ab"}]"#;
     match s.receive(push).unwrap() {
         Received::Deliver(Delivery::Event(0, said)) => assert_eq!(said, "0:hi"),
+        other => panic!("expected an event, got {other:?}"),
+    }
+    s.recycle("0:hi".into());
+    match s.receive(push).unwrap() {
+        Received::Deliver(Delivery::Event(0, said)) => assert_eq!(said, "0:hi again"),
         other => panic!("expected an event, got {other:?}"),
     }
     let null = r#"[null,null,"__absinthe__:doc:-1:ab","subscription:data",{"result":{"data":{"said":null}}}]"#;
