@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use auth_support::{approving_sim, lasting_token, whoami};
-use common::{bot_lines, channel, following_browser, http, sim_with};
-use glimbot::sim::{Sim, SimOptions};
+use common::{bot_lines, channel, following_browser, sim_with};
+use glimbot::sim::SimOptions;
 use glimbot::{
     Api, Browser, Command, Credentials, Error, FileStore, Flow, LoginOptions, MemoryStore,
     OAuthApp, Secret, TokenStore,
@@ -39,11 +39,6 @@ fn credentials(app: OAuthApp, store: Arc<dyn TokenStore>, browser: Browser) -> A
         ..LoginOptions::default()
     };
     Arc::new(Credentials::new(app, store, options).unwrap())
-}
-
-async fn post(sim: &Sim, path: &str) {
-    let url = format!("{}/_sim/{path}", sim.url());
-    assert!(http().post(url).send().await.unwrap().status().is_success());
 }
 
 /// A server that answers every request with an endless body, declared with this

@@ -20,7 +20,7 @@ async fn a_refused_refresh_keeps_the_saved_token_until_a_new_login_succeeds() {
     whoami(&api).await.unwrap();
     let saved = std::fs::read(&path).unwrap();
 
-    post(&sim, "tokens/revoke").await;
+    sim.revoke_tokens();
     let error = whoami(&api).await.unwrap_err();
 
     assert!(
@@ -51,12 +51,12 @@ async fn a_token_folder_that_cannot_be_written_costs_no_login_and_is_tried_again
         "glimbot",
         "the login is kept in memory"
     );
-    post(&sim, "tokens/expire").await;
+    sim.expire_tokens();
     assert_eq!(whoami(&api).await.unwrap(), "glimbot", "and refreshed");
     assert!(!path.exists());
 
     std::fs::remove_file(&blocker).unwrap();
-    post(&sim, "tokens/expire").await;
+    sim.expire_tokens();
     assert_eq!(whoami(&api).await.unwrap(), "glimbot");
 
     assert!(

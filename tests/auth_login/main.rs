@@ -106,11 +106,7 @@ async fn an_expired_token_is_refreshed_and_the_new_pair_is_saved() {
     whoami(&api).await.unwrap();
     let old = saved(&path);
 
-    http()
-        .post(format!("{}/_sim/tokens/expire", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.expire_tokens();
     assert_eq!(whoami(&api).await.unwrap(), "glimbot");
     let new = saved(&path);
     assert_ne!(new["access_token"], old["access_token"]);
@@ -130,11 +126,7 @@ async fn revoked_tokens_bring_a_new_login_and_the_call_still_succeeds() {
     );
     whoami(&api).await.unwrap();
 
-    http()
-        .post(format!("{}/_sim/tokens/revoke", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.revoke_tokens();
     assert_eq!(whoami(&api).await.unwrap(), "glimbot");
     assert_eq!(
         person.visits(),
@@ -153,11 +145,7 @@ async fn fifty_calls_on_an_expired_token_share_one_refresh() {
         Person::default().browser(),
     );
     whoami(&api).await.unwrap();
-    http()
-        .post(format!("{}/_sim/tokens/expire", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.expire_tokens();
 
     let calls: Vec<_> = (0..50)
         .map(|_| {

@@ -8,11 +8,7 @@ async fn a_refresh_that_cannot_reach_the_server_is_not_taken_for_a_refusal() {
     let store = Arc::new(glimbot::MemoryStore::new());
     let api = api(&sim, store.clone(), Person::default().browser());
     whoami(&api).await.unwrap();
-    http()
-        .post(format!("{}/_sim/tokens/expire", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.expire_tokens();
     sim.shutdown().await;
 
     let error = whoami(&api).await.unwrap_err();

@@ -16,7 +16,7 @@ use std::time::Duration;
 use auth_support::{approving_sim, whoami};
 use chrono::{TimeDelta, Utc};
 use common::{
-    Captured, Seen, bot_lines, bot_sim, channel, control, following_browser, http, start_bot_with,
+    Captured, Seen, bot_lines, bot_sim, channel, control, following_browser, start_bot_with,
 };
 use glimbot::{
     Api, Browser, Command, Credentials, Error, FileStore, LoginOptions, MemoryStore, OAuthApp,
@@ -90,21 +90,13 @@ async fn no_secret_reaches_the_logs_at_trace_level_or_debug_output() {
     ping().await;
 
     // A refresh, then a socket connect with the refreshed token.
-    http()
-        .post(format!("{}/_sim/tokens/expire", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.expire_tokens();
     ping().await;
     control(&sim, "sockets/drop", json!({})).await;
     while !matches!(bot.next().await, Seen::Reconnected(_)) {}
 
     // A refused refresh, a new login, and a socket connect with its token.
-    http()
-        .post(format!("{}/_sim/tokens/revoke", sim.url()))
-        .send()
-        .await
-        .unwrap();
+    sim.revoke_tokens();
     control(&sim, "sockets/drop", json!({})).await;
     while !matches!(bot.next().await, Seen::Reconnected(_)) {}
     ping().await;

@@ -103,11 +103,7 @@ async fn a_token_that_cannot_be_saved_is_warned_about_once() {
 
     whoami(&api).await.unwrap();
     for _ in 0..2 {
-        http()
-            .post(format!("{}/_sim/tokens/expire", sim.url()))
-            .send()
-            .await
-            .unwrap();
+        sim.expire_tokens();
         whoami(&api).await.unwrap();
     }
 
