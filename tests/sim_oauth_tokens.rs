@@ -96,37 +96,17 @@ async fn revoked_tokens_are_refused_and_introspection_says_so() {
         ("token", access),
     ];
 
-    let active: Value = http()
-        .post(url("introspect"))
-        .form(&credentials)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let post = |path: &str| http().post(url(path)).form(&credentials).send();
+    let active: Value = post("introspect").await.unwrap().json().await.unwrap();
     assert_eq!(active["active"], true);
     assert_eq!(active["username"], "viewer");
     assert_eq!(active["sub"], 2);
 
-    let revoked = http()
-        .post(url("revoke"))
-        .form(&credentials)
-        .send()
-        .await
-        .unwrap();
+    let revoked = post("revoke").await.unwrap();
     assert_eq!(revoked.status(), StatusCode::OK);
     assert_eq!(revoked.text().await.unwrap(), "");
 
-    let inactive: Value = http()
-        .post(url("introspect"))
-        .form(&credentials)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inactive: Value = post("introspect").await.unwrap().json().await.unwrap();
     assert_eq!(inactive, json!({"active": false}));
     let (status, _) = common::graph(&sim, access, "{ myself { id } }", json!({})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
